@@ -1,0 +1,13 @@
+#pragma once
+/// \file gradio.hpp
+/// The umbrella header: everything an app needs, and the short alias `gr`.
+
+#include <gradio/chat_interface.hpp>
+#include <gradio/components.hpp>
+#include <gradio/error.hpp>
+#include <gradio/launch.hpp>
+#include <gradio/message.hpp>
+#include <gradio/stream.hpp>
+#include <gradio/version.hpp>
+
+namespace gr = gradio;

@@ -1,0 +1,77 @@
+#pragma once
+/// \file launch.hpp
+/// How to serve an app: `LaunchOptions`, and `Server`, the handle of a running server.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace gradio {
+
+namespace detail {
+class ServerImpl;
+}
+
+/// Options of `launch()` / `start()`, named after Gradio's `launch()` and `queue()` keywords.
+/// Declaration order is the order designated initializers must follow.
+struct LaunchOptions {
+    /// Interface to bind. Unset: env `GRADIO_SERVER_NAME`, else "127.0.0.1".
+    std::optional<std::string> server_name{};
+    /// Port to bind; 0 picks a free one. Unset: env `GRADIO_SERVER_PORT`, else 7860.
+    std::optional<int> server_port{};
+    /// Show the text of any exception to the user, not only of `gr::Error`.
+    bool show_error = false;
+    /// Worker threads that run chat functions (Gradio's `max_threads`).
+    int max_threads = 40;
+    /// Most events waiting in the queue before `queue/join` answers 503; unset = no limit.
+    std::optional<int> max_size{};
+    /// Limit for functions whose `concurrency_limit` is "default" (Gradio's default: 1).
+    std::optional<int> default_concurrency_limit = 1;
+    /// Print the "Running on local URL" line (and shutdown notices).
+    bool quiet = false;
+    /// Serve the browser UI from this folder instead of the embedded bundle (UI development).
+    std::string web_dir{};
+    /// Largest request body accepted, in bytes (413 above it).
+    std::size_t max_body_size = 16u << 20;
+    /// Seconds a client may take to send a request, and idle seconds before a keep-alive
+    /// connection is closed.
+    int request_timeout_s = 30;
+    /// Seconds between SSE keep-alive messages (Gradio: 15; env GRADIO_HEARTBEAT_INTERVAL).
+    double heartbeat_interval_s = 15.0;
+};
+
+/// A running server. Move-only; destroying it stops the server (running replies are
+/// cancelled, open streams are closed, worker threads are joined).
+///
+/// **Example**
+/// \code
+/// gr::ChatInterface demo(echo);
+/// gr::Server server = demo.start({.server_port = 0});   // non-blocking, for tests
+/// std::printf("%s\n", server.url().c_str());
+/// \endcode
+/// Thread safety: `stop()` may be called from any thread, including a signal-handling one.
+class Server {
+public:
+    explicit Server(std::shared_ptr<detail::ServerImpl> impl) noexcept;
+    Server(Server&&) noexcept;
+    Server& operator=(Server&&) noexcept;
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+    ~Server();
+
+    /// The bound port (the real one when 0 was asked for).
+    [[nodiscard]] std::uint16_t port() const noexcept;
+    /// "http://<host>:<port>".
+    [[nodiscard]] std::string url() const;
+    /// Stops the server; idempotent.
+    void stop() noexcept;
+    /// Blocks until the server has stopped (by `stop()` or SIGINT/SIGTERM when launched).
+    void wait();
+
+private:
+    std::shared_ptr<detail::ServerImpl> impl_{};
+};
+
+}  // namespace gradio

@@ -1,0 +1,77 @@
+#include "assets/static_files.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "assets/asset_table.hpp"
+
+namespace gradio::detail {
+
+const Asset* find_asset(std::string_view path) noexcept {
+    for (const auto& a : embedded_assets())
+        if (a.path == path) return &a;
+    return nullptr;
+}
+
+namespace {
+
+std::string_view mime_for(std::string_view path) {
+    auto ends = [&](std::string_view ext) { return path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext; };
+    if (ends(".html")) return "text/html; charset=utf-8";
+    if (ends(".js") || ends(".mjs")) return "text/javascript; charset=utf-8";
+    if (ends(".css")) return "text/css; charset=utf-8";
+    if (ends(".svg")) return "image/svg+xml";
+    if (ends(".png")) return "image/png";
+    if (ends(".woff2")) return "font/woff2";
+    if (ends(".json")) return "application/json";
+    return "application/octet-stream";
+}
+
+bool accepts_gzip(std::string_view accept_encoding) {
+    // Good enough for real browsers and clients: "gzip" listed and not refused with q=0.
+    auto pos = accept_encoding.find("gzip");
+    if (pos == std::string_view::npos) return false;
+    auto rest = accept_encoding.substr(pos + 4);
+    auto comma = rest.find(',');
+    auto params = rest.substr(0, comma);
+    return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
+}
+
+std::optional<http::Response> from_disk(const std::string& dir, std::string_view path) {
+    if (path.find("..") != std::string_view::npos || path.find('\\') != std::string_view::npos) return std::nullopt;
+    std::ifstream file(dir + std::string(path), std::ios::binary);
+    if (!file) return std::nullopt;
+    std::ostringstream bytes;
+    bytes << file.rdbuf();
+    http::Response r{200, std::string(mime_for(path)), bytes.str(), {}};
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    return r;
+}
+
+}  // namespace
+
+std::optional<http::Response> serve_static(const http::Request& request, const std::string& web_dir) {
+    std::string_view path = request.path;
+    if (path == "/" || path.empty()) path = "/index.html";
+    if (!web_dir.empty()) return from_disk(web_dir, path);
+    const Asset* asset = find_asset(path);
+    if (!asset) return std::nullopt;
+    http::Response r;
+    r.content_type = std::string(asset->mime);
+    r.headers.emplace_back("ETag", std::string(asset->etag));
+    r.headers.emplace_back("Cache-Control", asset->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    r.headers.emplace_back("Vary", "Accept-Encoding");
+    if (request.header("if-none-match") == asset->etag) {
+        r.status = 304;
+        return r;
+    }
+    if (!asset->gzip.empty() && accepts_gzip(request.header("accept-encoding"))) {
+        r.headers.emplace_back("Content-Encoding", "gzip");
+        r.body.assign(asset->gzip);
+    } else {
+        r.body.assign(asset->identity);
+    }
+    return r;
+}
+
+}  // namespace gradio::detail

@@ -1,0 +1,482 @@
+#include "chat_app.hpp"
+
+#include <random>
+
+#include <gradio/error.hpp>
+
+#include "protocol/json_codec.hpp"
+
+namespace gradio::detail {
+
+namespace {
+
+json::object state_props() { return {{"time_to_live", nullptr}, {"name", "state"}, {"_selectable", false}}; }
+
+json::value any_json_info(const char* description) { return json::object{{"type", json::object{}}, {"description", description}}; }
+
+json::value update(json::object props) {
+    props["__type__"] = "update";
+    return props;
+}
+
+json::value button_value(const std::variant<bool, std::string>& v) {
+    if (const auto* b = std::get_if<bool>(&v)) return *b;
+    return json::string(std::get<std::string>(v));
+}
+
+// The chatbot's value schema for /info (a short form of Gradio's ChatbotDataMessages).
+json::value chatbot_api_info() {
+    std::string error;
+    return parse_json(R"({"items":{"$ref":"#/$defs/Message"},"title":"ChatbotDataMessages","type":"array",
+"$defs":{"Message":{"type":"object","required":["role","content"],"properties":{"role":{"type":"string"},
+"metadata":{"anyOf":[{"type":"object"},{"type":"null"}]},"content":{"type":"array","items":{"anyOf":[
+{"$ref":"#/$defs/TextMessage"},{"$ref":"#/$defs/FileMessage"}]}},"options":{"anyOf":[{"type":"array"},{"type":"null"}]}}},
+"TextMessage":{"type":"object","required":["text"],"properties":{"text":{"type":"string"},"type":{"const":"text"}}},
+"FileMessage":{"type":"object","required":["file"],"properties":{"file":{"$ref":"#/$defs/FileData"},"alt_text":{"anyOf":[{"type":"string"},{"type":"null"}]},"type":{"const":"file"}}},
+"FileData":{"type":"object","required":["path"],"properties":{"path":{"type":"string"},"url":{"anyOf":[{"type":"string"},{"type":"null"}]},
+"size":{"anyOf":[{"type":"integer"},{"type":"null"}]},"orig_name":{"anyOf":[{"type":"string"},{"type":"null"}]},
+"mime_type":{"anyOf":[{"type":"string"},{"type":"null"}]},"is_stream":{"type":"boolean"},
+"meta":{"type":"object","properties":{"_type":{"const":"gradio.FileData"}}}}}},"additional_description":null})",
+                      error);
+}
+
+// The message typed by the user: a string (a {"text","files"} object once multimodal lands).
+Message incoming_message(const json::value& v) {
+    Message m;
+    if (v.is_string()) {
+        m.text = std::string(v.get_string());
+    } else if (v.is_object() && v.get_object().contains("text") && v.get_object().at("text").is_string()) {
+        m.text = std::string(v.get_object().at("text").get_string());
+    } else {
+        throw Error("The message must be a string.");
+    }
+    m.content.push_back(ContentPart{ContentPart::Type::text, m.text, {}, {}, {}, {}});
+    return m;
+}
+
+History history_of(const json::value& v) {
+    try {
+        return history_from_json(v);
+    } catch (const std::invalid_argument& e) {
+        throw Error(std::string("Invalid chat history: ") + e.what());
+    }
+}
+
+json::array as_array(const json::value& v) { return v.is_array() ? v.get_array() : json::array{}; }
+
+// Removes the last user turn: trailing assistant messages, then the user messages before
+// them (features.md Appendix 3). Returns the removed user text.
+std::string pop_last_turn(json::array& history) {
+    while (!history.empty() && history.back().is_object() && history.back().get_object().contains("role") &&
+           history.back().get_object().at("role") != "user")
+        history.pop_back();
+    std::string text;
+    while (!history.empty() && history.back().is_object() && history.back().get_object().contains("role") &&
+           history.back().get_object().at("role") == "user") {
+        Message m = message_from_json(history.back());
+        text = text.empty() ? m.text : m.text + "\n" + text;
+        history.pop_back();
+    }
+    return text;
+}
+
+// Streams the chat fn's growing reply as output values built by `shape`.
+class ReplyStream final : public OutputStream {
+public:
+    ReplyStream(Stream stream, std::function<json::array(const std::string&)> shape)
+        : stream_(std::move(stream)), shape_(std::move(shape)) {}
+    std::optional<json::array> next() override {
+        if (!stream_.next()) return std::nullopt;
+        return shape_(stream_.value());
+    }
+
+private:
+    Stream stream_;
+    std::function<json::array(const std::string&)> shape_;
+};
+
+}  // namespace
+
+ChatApp::ChatApp(ChatFunction fn, ChatInterfaceOptions options) : fn_(std::move(fn)), options_(std::move(options)) {
+    const auto& o = options_;
+    if (o.api_visibility != "public" && o.api_visibility != "private" && o.api_visibility != "undocumented")
+        throw ConfigError("[gr.config.1] api_visibility must be \"public\", \"private\" or \"undocumented\", got \"" +
+                          o.api_visibility + "\"");
+    if (o.show_progress != "full" && o.show_progress != "minimal" && o.show_progress != "hidden")
+        throw ConfigError("[gr.config.2] show_progress must be \"full\", \"minimal\" or \"hidden\", got \"" +
+                          o.show_progress + "\"");
+    if (!o.example_labels.empty() && o.example_labels.size() != o.examples.size())
+        throw ConfigError("[gr.config.3] example_labels has " + std::to_string(o.example_labels.size()) +
+                          " labels but there are " + std::to_string(o.examples.size()) + " examples");
+    if (!o.example_icons.empty() && o.example_icons.size() != o.examples.size())
+        throw ConfigError("[gr.config.4] example_icons has " + std::to_string(o.example_icons.size()) +
+                          " icons but there are " + std::to_string(o.examples.size()) + " examples");
+    if (o.concurrency_limit && *o.concurrency_limit < 1 && *o.concurrency_limit != default_concurrency)
+        throw ConfigError("[gr.config.5] concurrency_limit must be at least 1, std::nullopt (no limit) or "
+                          "gr::default_concurrency, got " + std::to_string(*o.concurrency_limit));
+    if (o.flagging_mode && *o.flagging_mode != "never" && *o.flagging_mode != "manual")
+        throw ConfigError("[gr.config.6] flagging_mode must be \"never\" or \"manual\", got \"" + *o.flagging_mode + "\"");
+    if (o.cache_mode && *o.cache_mode != "eager" && *o.cache_mode != "lazy")
+        throw ConfigError("[gr.config.7] cache_mode must be \"eager\" or \"lazy\", got \"" + *o.cache_mode + "\"");
+    if (!fn_.reply && !fn_.stream) throw ConfigError("[gr.config.8] ChatInterface needs a chat function");
+    if (!o.api_name.empty() && o.api_name.find_first_of("/ ?#") != std::string::npos)
+        throw ConfigError("[gr.config.9] api_name may not contain '/', ' ', '?' or '#', got \"" + o.api_name + "\"");
+    build();
+}
+
+std::shared_ptr<const App> ChatApp::app_for(const LaunchOptions& launch) const {
+    auto app = std::make_shared<App>(app_);
+    app->show_error = launch.show_error;
+    for (auto& d : app->dependencies)
+        if (d.concurrency_limit && *d.concurrency_limit == default_concurrency)
+            d.concurrency_limit = launch.default_concurrency_limit;
+    return app;
+}
+
+void ChatApp::build() {
+    const auto& o = options_;
+    App& app = app_;
+    app.dependencies.reserve(64);
+    app.mode = "chat_interface";
+    app.title = o.title.empty() ? "Gradio" : o.title;
+    app.fill_height = o.fill_height;
+    app.fill_width = o.fill_width;
+
+    auto add = [&app](std::string type, json::object props, bool skip_api = true) -> Component& {
+        Component c;
+        c.id = static_cast<int>(app.components.size()) + 1;
+        c.type = std::move(type);
+        c.props = std::move(props);
+        c.skip_api = skip_api;
+        app.components.push_back(std::move(c));
+        return app.components.back();
+    };
+    std::random_device rd;
+    std::string secret;
+    for (int i = 0; i < 16; ++i) secret += "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[rd() % 62];
+
+    Component& saved = add("browserstate", {{"default_value", json::array{}}, {"storage_key", "_saved_conversations_0"},
+                                            {"secret", secret}, {"name", "browserstate"}, {"_selectable", false}}, false);
+    saved.api_info = any_json_info("any json-serializable value");
+    saved.example_input = "test";
+    saved.initial = json::array{};
+    const int saved_conversations = saved.id;
+    const int conversation_id = add("state", state_props()).id;
+    const int saved_input = add("state", state_props()).id;
+    const int null_component = add("state", state_props()).id;
+    const int column = add("column", {{"scale", 1}, {"min_width", 320}, {"variant", "default"}, {"visible", true},
+                                      {"elem_classes", json::array{}}, {"show_progress", false},
+                                      {"preserved_by_key", json::array{}}, {"name", "column"}}).id;
+    std::vector<int> column_children;
+    auto markdown = [&](std::string value) {
+        Component& c = add("markdown", {{"value", std::move(value)}, {"show_label", false}, {"rtl", false},
+                                        {"latex_delimiters", json::array{json::object{{"left", "$$"}, {"right", "$$"}, {"display", true}}}},
+                                        {"visible", true}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{"value"}},
+                                        {"sanitize_html", true}, {"line_breaks", false}, {"header_links", false},
+                                        {"container", false}, {"padding", false}, {"name", "markdown"}, {"_selectable", false}},
+                           false);
+        c.api_info = json::object{{"type", "string"}};
+        c.example_input = "# Hello!";
+        column_children.push_back(c.id);
+    };
+    if (!o.title.empty()) markdown("<h1 style='text-align: center; margin-bottom: 1rem'>" + o.title + "</h1>");
+    if (!o.description.empty()) markdown(o.description);
+
+    json::array examples;
+    for (std::size_t i = 0; i < o.examples.size(); ++i) {
+        json::object e{{"text", o.examples[i]}, {"files", json::array{}}};
+        if (i < o.example_labels.size()) e["display_text"] = o.example_labels[i];
+        if (i < o.example_icons.size()) e["icon"] = json::object{{"path", o.example_icons[i]}, {"url", o.example_icons[i]}};
+        examples.push_back(std::move(e));
+    }
+    const Chatbot chatbot_options = o.chatbot.value_or(Chatbot{});
+    json::object chatbot_props{
+        {"_undoable", true}, {"_retryable", true}, {"likeable", false}, {"value", json::array{}},
+        {"label", chatbot_options.label.empty()
+                      ? json::value("__i18n__{\"__type__\": \"translation_metadata\", \"key\": \"chat_interface.chatbot\"}")
+                      : json::value(chatbot_options.label)},
+        {"show_label", true}, {"container", true}, {"scale", 1}, {"min_width", 160}, {"visible", true},
+        {"elem_classes", json::array{}}, {"autoscroll", o.autoscroll}, {"preserved_by_key", json::array{"value"}},
+        {"height", chatbot_options.height.value_or(400)}, {"resizable", false},
+        {"latex_delimiters", json::array{json::object{{"left", "$$"}, {"right", "$$"}, {"display", true}}}},
+        {"rtl", false}, {"buttons", json::array{"copy", "copy_all"}}, {"avatar_images", json::array{nullptr, nullptr}},
+        {"sanitize_html", true}, {"render_markdown", true}, {"feedback_options", json::array{"Like", "Dislike"}},
+        {"line_breaks", true}, {"layout", chatbot_options.layout}, {"examples", examples},
+        {"allow_file_downloads", true}, {"group_consecutive_messages", true}, {"allow_tags", true},
+        {"like_user_message", false}, {"name", "chatbot"}, {"_selectable", false}};
+    if (!chatbot_options.placeholder.empty()) chatbot_props["placeholder"] = chatbot_options.placeholder;
+    Component& chatbot_c = add("chatbot", std::move(chatbot_props), false);
+    chatbot_c.api_info = chatbot_api_info();
+    chatbot_c.initial = json::array{};
+    chatbot_c.example_input = json::array{text_message("user", "Hello!"), text_message("assistant", "How can I help you?")};
+    const int chatbot = chatbot_c.id;
+    column_children.push_back(chatbot);
+    const int group = add("group", {{"visible", true}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{}}, {"name", "group"}}).id;
+    const int row = add("row", {{"variant", "default"}, {"visible", true}, {"elem_classes", json::array{}}, {"equal_height", false},
+                                {"show_progress", false}, {"preserved_by_key", json::array{}}, {"name", "row"}}).id;
+    const Textbox textbox_options = o.textbox.value_or(Textbox{});
+    json::object textbox_props{
+        {"type", "text"}, {"lines", textbox_options.lines},
+        {"placeholder", textbox_options.placeholder.empty()
+                            ? json::value("__i18n__{\"__type__\": \"translation_metadata\", \"key\": \"chat_interface.message_placeholder\"}")
+                            : json::value(textbox_options.placeholder)},
+        {"label", ""}, {"show_label", false}, {"container", true}, {"scale", 7}, {"min_width", 160}, {"visible", true},
+        {"autofocus", o.autofocus}, {"autoscroll", true}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{"value"}},
+        {"rtl", false}, {"buttons", json::array{}}, {"submit_btn", button_value(o.submit_btn)}, {"stop_btn", false},
+        {"name", "textbox"}, {"_selectable", false}};
+    if (textbox_options.max_length) textbox_props["max_length"] = *textbox_options.max_length;
+    Component& textbox_c = add("textbox", std::move(textbox_props), false);
+    textbox_c.api_info = json::object{{"type", "string"}};
+    textbox_c.example_input = "Hello!!";
+    const int textbox = textbox_c.id;
+    const int form = add("form", {{"scale", 7}, {"min_width", 160}, {"preserved_by_key", json::array{}}, {"name", "form"}}).id;
+    const int fake_api = add("button", {{"value", "Fake API"}, {"variant", "secondary"}, {"size", "lg"}, {"link_target", "_self"},
+                                        {"visible", false}, {"interactive", true}, {"elem_classes", json::array{}},
+                                        {"preserved_by_key", json::array{"value"}}, {"name", "button"}, {"_selectable", false}}).id;
+    Component& response_c = add("json", {{"label", "Response"}, {"show_label", true}, {"container", true}, {"min_width", 160},
+                                         {"visible", false}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{"value"}},
+                                         {"open", false}, {"show_indices", false}, {"max_height", 500}, {"buttons", json::array{"copy"}},
+                                         {"name", "json"}, {"_selectable", false}}, false);
+    response_c.api_info = any_json_info("any valid json");
+    response_c.example_input = json::object{{"foo", "bar"}};
+    const int api_response = response_c.id;
+    Component& state_c = add("state", state_props());
+    state_c.initial = json::array{};
+    const int chatbot_state = state_c.id;
+    Component& value_c = add("state", state_props());
+    value_c.initial = json::array{};
+    const int chatbot_value = value_c.id;
+
+    // Layout (protocol.md §13.1): the Form wraps the textbox inside Group > Row.
+    app.components[static_cast<std::size_t>(form) - 1].children = {textbox};
+    app.components[static_cast<std::size_t>(row) - 1].children = {form};
+    app.components[static_cast<std::size_t>(group) - 1].children = {row};
+    column_children.insert(column_children.end(), {group, fake_api, api_response, chatbot_state, chatbot_value});
+    app.components[static_cast<std::size_t>(column) - 1].children = column_children;
+    app.root_children = {saved_conversations, conversation_id, saved_input, null_component, column};
+
+    // ---- handlers ----
+    const ChatFunction fn = fn_;
+    const auto validator = o.validator;
+    const json::value submit_btn = button_value(o.submit_btn);
+    const json::value stop_btn = button_value(o.stop_btn);
+    const bool has_stop = !(std::holds_alternative<bool>(o.stop_btn) && !std::get<bool>(o.stop_btn));
+
+    auto checked_message = [validator](const json::value& v) {
+        Message m = incoming_message(v);
+        if (validator)
+            if (auto why = validator(m)) throw Error(*why);
+        return m;
+    };
+    // Runs the chat fn for (message, history) and shapes each reply into outputs.
+    auto chat_handler = [fn, checked_message](auto shape) {
+        Handler h;
+        if (fn.reply) {
+            h.call = [fn, checked_message, shape](json::array& in, EventContext&) {
+                Message m = checked_message(in[0]);
+                json::array history = as_array(in[1]);
+                std::string reply = fn.reply(m, history_of(history));
+                return shape(history, in[0], reply);
+            };
+        } else {
+            h.stream = [fn, checked_message, shape](json::array& in, EventContext&) -> std::unique_ptr<OutputStream> {
+                Message m = checked_message(in[0]);
+                json::array history = as_array(in[1]);
+                json::value message = in[0];
+                Stream s = fn.stream(m, history_of(history));
+                return std::make_unique<ReplyStream>(std::move(s), [shape, history = std::move(history), message](const std::string& r) {
+                    return shape(history, message, r);
+                });
+            };
+        }
+        return h;
+    };
+    auto user_text = [](const json::value& message) -> std::string {
+        if (message.is_string()) return std::string(message.get_string());
+        if (message.is_object() && message.get_object().contains("text") && message.get_object().at("text").is_string())
+            return std::string(message.get_object().at("text").get_string());
+        return {};
+    };
+    // UI submit: outputs [null_component, chatbot = history + user + assistant].
+    auto ui_submit = chat_handler([user_text](const json::array& history, const json::value& message, const std::string& reply) {
+        json::array chat = history;
+        chat.push_back(text_message("user", user_text(message)));
+        chat.push_back(text_message("assistant", reply));
+        return json::array{nullptr, std::move(chat)};
+    });
+    // API /chat: outputs [raw reply, chatbot_state = history + user + assistant].
+    auto api_chat = chat_handler([user_text](const json::array& history, const json::value& message, const std::string& reply) {
+        json::array chat = history;
+        chat.push_back(text_message("user", user_text(message)));
+        chat.push_back(text_message("assistant", reply));
+        return json::array{json::value(reply), std::move(chat)};
+    });
+    auto call = [](auto f) {
+        Handler h;
+        h.call = std::move(f);
+        return h;
+    };
+    auto constant = [call](json::array outputs) {
+        return call([outputs](json::array&, EventContext&) { return outputs; });
+    };
+    auto sync_states = call([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
+    auto append_user = call([user_text](json::array& in, EventContext&) {
+        json::array chat = as_array(in[1]);
+        chat.push_back(text_message("user", user_text(in[0])));
+        return json::array{std::move(chat)};
+    });
+    auto save_conversation = call([](json::array& in, EventContext&) { return json::array{in[0], in[2]}; });
+    const json::value disable_box = update({{"interactive", false}, {"placeholder", ""}});
+    const json::value stop_swap = has_stop ? update({{"submit_btn", false}, {"stop_btn", stop_btn}}) : update({});
+    const json::value submit_restore = update({{"submit_btn", submit_btn}, {"stop_btn", false}});
+
+    auto dep = [&app](std::string api_name, std::vector<Target> targets, std::vector<int> inputs, std::vector<int> outputs,
+                      Handler handler, bool queue) -> Dependency& {
+        Dependency d;
+        d.id = static_cast<int>(app.dependencies.size());
+        d.api_name = std::move(api_name);
+        d.targets = std::move(targets);
+        d.inputs = std::move(inputs);
+        d.outputs = std::move(outputs);
+        d.handler = std::move(handler);
+        d.queue = queue;
+        d.concurrency_id = "fn:" + d.api_name;
+        d.concurrency_limit = std::nullopt;  // internal steps never wait for each other
+        app.dependencies.push_back(std::move(d));
+        return app.dependencies.back();
+    };
+    auto then = [](int /*after*/) { return std::vector<Target>{{std::nullopt, "then"}}; };
+    auto chain = [&](Dependency& d, int after, bool only_success = false) -> Dependency& {
+        d.trigger_after = after;
+        d.trigger_only_on_success = only_success;
+        if (only_success) d.targets = {{std::nullopt, "success"}};
+        return d;
+    };
+    auto chat_fn = [&](Dependency& d) -> Dependency& {
+        d.concurrency_id = "chat_fn";
+        d.concurrency_limit = o.concurrency_limit;
+        d.show_progress = o.show_progress;
+        return d;
+    };
+
+    // Submit chain (ids 0-5).
+    const int d0 = dep("_clear_and_save_textbox", {{textbox, "submit"}}, {textbox}, {textbox, saved_input},
+                       call([](json::array& in, EventContext&) {
+                           return json::array{update({{"interactive", false}, {"placeholder", ""}, {"value", ""}}), in[0]};
+                       }), false).id;
+    const int d1 = chain(dep("_append_message_to_history", then(d0), {saved_input, chatbot}, {chatbot}, append_user, false), d0).id;
+    const int d2 = chain(chat_fn(dep("_submit_fn", then(d1), {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)), d1).id;
+    const int d3 = chain(dep("lambda", then(d2), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d2).id;
+    const int d4 = chain(dep("lambda_1", then(d3), {}, {textbox}, constant({update({{"interactive", true}, {"value", nullptr}})}), true), d3).id;
+    chain(dep("_save_conversation", then(d4), {conversation_id, chatbot_state, saved_conversations},
+              {conversation_id, saved_conversations}, save_conversation, false), d4);
+    // The API endpoint (id 6).
+    Dependency& api = chat_fn(dep(o.api_name.empty() ? "chat" : o.api_name, {{fake_api, "click"}}, {textbox, chatbot_state},
+                                  {api_response, chatbot_state}, api_chat, true));
+    api.api_visibility = o.api_visibility;
+    api.api_description = o.api_description;
+    api.parameter_names = {"message", "history"};
+    api.show_progress = "full";
+    // Retry chain (ids 7-13).
+    auto pop_turn = call([](json::array& in, EventContext&) {
+        json::array history = as_array(in[0]);
+        std::string text = pop_last_turn(history);
+        return json::array{std::move(history), json::value(text)};
+    });
+    const int d7 = dep("_pop_last_user_message", {{chatbot, "retry"}}, {chatbot_state}, {chatbot_state, saved_input}, pop_turn, false).id;
+    const int d8 = chain(dep("_append_message_to_history_1", then(d7), {saved_input, chatbot_state}, {chatbot}, append_user, false), d7).id;
+    const int d9 = chain(dep("lambda_2", then(d8), {}, {textbox}, constant({disable_box}), true), d8).id;
+    const int d10 = chain(chat_fn(dep("_submit_fn_1", then(d9), {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)), d9).id;
+    const int d11 = chain(dep("lambda_3", then(d10), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d10).id;
+    const int d12 = chain(dep("lambda_4", then(d11), {}, {textbox}, constant({update({{"interactive", true}})}), true), d11).id;
+    chain(dep("_save_conversation_1", then(d12), {conversation_id, chatbot_state, saved_conversations},
+              {conversation_id, saved_conversations}, save_conversation, false), d12);
+    // Stop button swaps (ids 14-17).
+    chain(dep("lambda_5", then(d0), {}, {textbox}, constant({stop_swap}), false), d0, true);
+    dep("lambda_6", {{chatbot, "retry"}}, {}, {textbox}, constant({stop_swap}), false);
+    chain(dep("lambda_7", then(d2), {}, {textbox}, constant({submit_restore}), false), d2);
+    chain(dep("lambda_8", then(d10), {}, {textbox}, constant({submit_restore}), false), d10);
+    // Stop (ids 18-19): run by the browser; 19 lists what it cancels.
+    Dependency& stop_noop = dep("unnamed", {{textbox, "stop"}}, {}, {}, {}, false);
+    stop_noop.api_visibility = "private";
+    Dependency& stopper = dep("unnamed_1", {{textbox, "stop"}}, {}, {}, {}, false);
+    stopper.api_visibility = "private";
+    stopper.cancel = true;
+    const int stopper_id = stopper.id;
+    // Undo (ids 20-22).
+    const int d20 = dep("_pop_last_user_message_1", {{chatbot, "undo"}}, {chatbot}, {chatbot, textbox},
+                        call([](json::array& in, EventContext&) {
+                            json::array history = as_array(in[0]);
+                            std::string text = pop_last_turn(history);
+                            return json::array{std::move(history), json::value(text)};
+                        }), false).id;
+    const int d21 = chain(dep("lambda_9", then(d20), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d20).id;
+    chain(dep("_save_conversation_2", then(d21), {conversation_id, chatbot_state, saved_conversations},
+              {conversation_id, saved_conversations}, save_conversation, false), d21);
+    // Option buttons (ids 23-26).
+    Dependency& option = dep("option_clicked", {{chatbot, "option_select"}}, {chatbot}, {chatbot, saved_input},
+                             call([](json::array& in, EventContext& ctx) {
+                                 json::array chat = as_array(in[0]);
+                                 std::string value;
+                                 if (ctx.event_data.is_object())
+                                     if (const auto* v = ctx.event_data.get_object().if_contains("value"); v && v->is_string())
+                                         value = std::string(v->get_string());
+                                 chat.push_back(text_message("user", value));
+                                 return json::array{std::move(chat), json::value(value)};
+                             }), true);
+    option.collects_event_data = true;
+    const int d23 = option.id;
+    const int d24 = chain(chat_fn(dep("_submit_fn_2", then(d23), {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)), d23).id;
+    const int d25 = chain(dep("lambda_10", then(d24), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d24).id;
+    chain(dep("_save_conversation_3", then(d25), {conversation_id, chatbot_state, saved_conversations},
+              {conversation_id, saved_conversations}, save_conversation, false), d25);
+    // Clear (ids 27-28).
+    const int d27 = dep("lambda_11", {{chatbot, "clear"}}, {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    chain(dep("_delete_conversation", then(d27), {conversation_id, saved_conversations}, {conversation_id, saved_conversations},
+              call([](json::array& in, EventContext&) { return json::array{nullptr, in[1]}; }), false), d27);
+    // Programmatic updates of chatbot_value show in the chatbot (ids 29-30).
+    Dependency& show_value = dep("lambda_12", {{chatbot_value, "change"}}, {chatbot_value}, {chatbot},
+                                 call([](json::array& in, EventContext&) { return json::array{in[0]}; }), true);
+    show_value.trigger_mode = "always_last";
+    const int d29 = show_value.id;
+    chain(dep("lambda_13", then(d29), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d29);
+
+    std::vector<int> cancels = {d2, d10, d24};
+    // Example cards (ids 31+): a click sends the example, or only fills the box.
+    if (!o.examples.empty()) {
+        auto example_text = [](const EventContext& ctx) -> std::string {
+            if (!ctx.event_data.is_object()) throw Error("Missing example data.");
+            const auto* v = ctx.event_data.get_object().if_contains("value");
+            if (v && v->is_object() && v->get_object().contains("text") && v->get_object().at("text").is_string())
+                return std::string(v->get_object().at("text").get_string());
+            if (v && v->is_string()) return std::string(v->get_string());
+            throw Error("Missing example text.");
+        };
+        if (o.run_examples_on_click) {
+            Dependency& clicked = dep("example_clicked", {{chatbot, "example_select"}}, {chatbot}, {chatbot, saved_input, textbox},
+                                      call([example_text](json::array& in, EventContext& ctx) {
+                                          std::string text = example_text(ctx);
+                                          json::array chat = as_array(in[0]);
+                                          chat.push_back(text_message("user", text));
+                                          return json::array{std::move(chat), json::value(text),
+                                                             update({{"interactive", false}, {"placeholder", ""}, {"value", ""}})};
+                                      }), false);
+            clicked.collects_event_data = true;
+            const int e0 = clicked.id;
+            const int e1 = chain(chat_fn(dep("_submit_fn_3", then(e0), {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)), e0).id;
+            const int e2 = chain(dep("lambda_14", then(e1), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), e1).id;
+            chain(dep("lambda_15", then(e2), {}, {textbox}, constant({update({{"interactive", true}, {"value", nullptr}})}), true), e2);
+            chain(dep("lambda_16", then(e0), {}, {textbox}, constant({stop_swap}), false), e0, true);
+            chain(dep("lambda_17", then(e1), {}, {textbox}, constant({submit_restore}), false), e1);
+            cancels.push_back(e1);
+        } else {
+            Dependency& fill = dep("_example_populate", {{chatbot, "example_select"}}, {}, {textbox},
+                                   call([example_text](json::array&, EventContext& ctx) { return json::array{json::value(example_text(ctx))}; }),
+                                   false);
+            fill.collects_event_data = true;
+        }
+    }
+    app.dependencies[static_cast<std::size_t>(stopper_id)].cancels = cancels;
+}
+
+}  // namespace gradio::detail

@@ -1,0 +1,335 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <gradio/error.hpp>
+
+namespace gradio::detail::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// What stop() needs to reach in every live connection.
+struct Connection {
+    explicit Connection(asio::any_io_executor executor) : executor(executor), wake(executor) {}
+    asio::any_io_executor executor;
+    asio::steady_timer wake;       // a waiting stream or offload sleeps on this
+    std::atomic<bool> notified{false};
+    std::atomic<bool> closing{false};
+    tcp::socket* socket = nullptr;
+};
+
+Request to_request(bhttp::request<bhttp::string_body>& req) {
+    Request r;
+    r.method = std::string(req.method_string());
+    std::string_view target = req.target();
+    auto q = target.find('?');
+    r.path = percent_decode(target.substr(0, q));
+    if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
+    for (const auto& field : req) {
+        std::string name(field.name_string());
+        for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        r.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    r.body = std::move(req.body());
+    return r;
+}
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+    ServerOptions options;
+    Handler handler;
+    Offloader offload;
+    asio::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    std::vector<std::thread> threads;
+    std::mutex mutex;
+    std::condition_variable drained;
+    std::list<std::shared_ptr<Connection>> connections;
+    std::atomic<bool> stopping{false};
+    std::uint16_t bound_port = 0;
+
+    void wake(const std::shared_ptr<Connection>& c) {
+        c->notified = true;
+        asio::post(c->executor, [c] { c->wake.cancel(); });
+    }
+
+    asio::awaitable<void> write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive) {
+        bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
+        res.set(bhttp::field::content_type, response.content_type);
+        for (auto& [k, v] : response.headers) res.set(k, v);
+        res.body() = std::move(response.body);
+        res.keep_alive(keep_alive);
+        res.prepare_payload();
+        stream.expires_after(options.write_timeout);
+        co_await bhttp::async_write(stream, res, use_tuple);
+    }
+
+    // Detects a client that goes away while its stream is idle. Bytes it sends meanwhile
+    // (a pipelined request) are kept for the next read.
+    asio::awaitable<bool> watch_for_close(tcp::socket& socket, beast::flat_buffer& buffer) {
+        while (true) {
+            auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), use_tuple);
+            if (ec) co_return false;
+            buffer.commit(n);
+            if (buffer.size() > options.max_header_size + options.max_body_size) co_return false;
+        }
+    }
+
+    asio::awaitable<bool> pump(beast::tcp_stream& stream, StreamSource& source, Connection& conn) {
+        std::string out;
+        while (true) {
+            out.clear();
+            auto state = source.poll(out);
+            if (conn.closing && state == StreamSource::Poll::wait) state = StreamSource::Poll::done;
+            if (!out.empty()) {
+                stream.expires_after(options.write_timeout);
+                auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(out)), use_tuple);
+                if (ec) co_return false;
+            }
+            if (state == StreamSource::Poll::done) {
+                stream.expires_after(options.write_timeout);
+                auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk_last(), use_tuple);
+                co_return !ec;
+            }
+            if (state == StreamSource::Poll::ready || conn.notified.exchange(false)) continue;
+            stream.expires_never();
+            conn.wake.expires_after(options.heartbeat);
+            auto [ec] = co_await conn.wake.async_wait(use_tuple);
+            if (!ec) {  // a whole interval without data: keep the connection alive
+                std::string ping = source.keepalive();
+                if (!ping.empty()) {
+                    stream.expires_after(options.write_timeout);
+                    auto [wec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(ping)), use_tuple);
+                    if (wec) co_return false;
+                }
+            }
+        }
+    }
+
+    asio::awaitable<bool> write_stream(beast::tcp_stream& stream, beast::flat_buffer& buffer, StreamResponse& reply,
+                                       unsigned version, const std::shared_ptr<Connection>& conn) {
+        bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(reply.status), version};
+        res.set(bhttp::field::content_type, reply.content_type);
+        res.set(bhttp::field::cache_control, "no-cache");
+        res.set("X-Accel-Buffering", "no");
+        res.chunked(true);
+        res.keep_alive(true);
+        bhttp::response_serializer<bhttp::empty_body> serializer{res};
+        stream.expires_after(options.write_timeout);
+        auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, use_tuple);
+        if (ec) co_return false;
+        std::weak_ptr<Connection> weak = conn;
+        auto self = shared_from_this();
+        reply.source->set_waker([weak, self] {
+            if (auto c = weak.lock()) self->wake(c);
+        });
+        auto outcome = co_await (pump(stream, *reply.source, *conn) || watch_for_close(stream.socket(), buffer));
+        reply.source->set_waker({});
+        const bool finished = outcome.index() == 0 && std::get<0>(outcome);
+        if (!finished) reply.source->on_disconnect();
+        co_return finished;
+    }
+
+    asio::awaitable<Response> run_offloaded(Offload& job, const std::shared_ptr<Connection>& conn) {
+        struct Result {
+            std::mutex mutex;
+            std::optional<Response> response;
+        };
+        auto result = std::make_shared<Result>();
+        std::weak_ptr<Connection> weak = conn;
+        auto self = shared_from_this();
+        offload([work = std::move(job.work), result, weak, self] {
+            Response r;
+            try {
+                r = work();
+            } catch (const std::exception& e) {
+                r = error_response(500, e.what());
+            }
+            {
+                std::lock_guard lock(result->mutex);
+                result->response = std::move(r);
+            }
+            if (auto c = weak.lock()) self->wake(c);
+        });
+        while (true) {
+            {
+                std::lock_guard lock(result->mutex);
+                if (result->response) co_return std::move(*result->response);
+            }
+            if (stopping) co_return error_response(503, "Server is stopping.");
+            conn->notified = false;
+            conn->wake.expires_after(std::chrono::seconds(1));
+            co_await conn->wake.async_wait(use_tuple);
+        }
+    }
+
+    asio::awaitable<void> serve(tcp::socket socket) {
+        auto conn = std::make_shared<Connection>(socket.get_executor());
+        beast::tcp_stream stream(std::move(socket));
+        conn->socket = &stream.socket();
+        {
+            std::lock_guard lock(mutex);
+            connections.push_back(conn);
+        }
+        beast::flat_buffer buffer;
+        while (!conn->closing) {
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(options.max_header_size));
+            parser.body_limit(options.max_body_size);
+            stream.expires_after(options.request_timeout);
+            auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+            if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
+                if (parser.content_length() && *parser.content_length() > options.max_body_size) {
+                    ec = bhttp::error::body_limit;
+                } else {
+                    static const std::string go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+                    co_await asio::async_write(stream, asio::buffer(go_on), use_tuple);
+                }
+            }
+            if (!ec && !parser.is_done()) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+            if (ec) {
+                Response error;
+                if (ec == bhttp::error::body_limit)
+                    error = error_response(413, "Request body is larger than " + std::to_string(options.max_body_size) + " bytes.");
+                else if (ec == bhttp::error::header_limit)
+                    error = error_response(431, "Request headers are larger than " + std::to_string(options.max_header_size) + " bytes.");
+                else if (ec.category() == beast::error_code(bhttp::error::bad_target).category() &&
+                         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+                    error = error_response(400, "Malformed HTTP request: " + ec.message());
+                else
+                    break;  // closed, reset or timed out
+                co_await write_response(stream, error, 11, false);
+                break;
+            }
+            auto& req = parser.get();
+            const unsigned version = req.version();
+            const bool keep_alive = req.keep_alive();
+            Request request = to_request(req);
+            Reply reply;
+            try {
+                reply = handler(request);
+            } catch (const std::exception& e) {
+                // Fail-safe only: routes report their own errors.
+                reply = error_response(500, std::string("Internal error: ") + e.what());
+            }
+            bool ok = true;
+            if (auto* job = std::get_if<Offload>(&reply)) reply = co_await run_offloaded(*job, conn);
+            if (auto* response = std::get_if<Response>(&reply)) {
+                if (request.method == "HEAD") response->body.clear();
+                co_await write_response(stream, *response, version, keep_alive && !conn->closing);
+            } else if (auto* streamed = std::get_if<StreamResponse>(&reply)) {
+                ok = co_await write_stream(stream, buffer, *streamed, version, conn);
+            }
+            if (!ok || !keep_alive) break;
+        }
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream.socket().close(ignored);
+        std::lock_guard lock(mutex);
+        connections.remove(conn);
+        if (connections.empty()) drained.notify_all();
+    }
+
+    asio::awaitable<void> accept_loop() {
+        while (!stopping) {
+            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+            if (ec) {
+                if (ec == asio::error::operation_aborted || stopping) break;
+                continue;  // e.g. out of descriptors for a moment
+            }
+            socket.set_option(tcp::no_delay(true), ec);
+            auto executor = socket.get_executor();
+            asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
+        }
+    }
+};
+
+HttpServer::HttpServer(ServerOptions options, Handler handler, Offloader offload) : impl_(std::make_shared<Impl>()) {
+    impl_->options = std::move(options);
+    impl_->handler = std::move(handler);
+    impl_->offload = std::move(offload);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+    auto& impl = *impl_;
+    beast::error_code ec;
+    auto address = asio::ip::make_address(impl.options.host == "localhost" ? "127.0.0.1" : impl.options.host, ec);
+    if (ec) throw LaunchError("Cannot listen on \"" + impl.options.host + "\": not an IP address.", ec);
+    tcp::endpoint endpoint{address, impl.options.port};
+    impl.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) impl.acceptor.bind(endpoint, ec);
+    if (ec) {
+        if (ec == asio::error::address_in_use)
+            throw LaunchError("Cannot start the server: port " + std::to_string(impl.options.port) + " on " + impl.options.host +
+                                  " is already in use. Set GRADIO_SERVER_PORT (or server_port) to a free port, or 0 for any.",
+                              ec);
+        throw LaunchError("Cannot bind " + impl.options.host + ":" + std::to_string(impl.options.port) + ": " + ec.message(), ec);
+    }
+    impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) throw LaunchError("Cannot listen: " + ec.message(), ec);
+    impl.bound_port = impl.acceptor.local_endpoint().port();
+    asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
+    for (int i = 0; i < std::max(1, impl.options.io_threads); ++i) impl.threads.emplace_back([&impl] { impl.ioc.run(); });
+}
+
+std::uint16_t HttpServer::port() const noexcept { return impl_->bound_port; }
+
+void HttpServer::stop() noexcept {
+    auto& impl = *impl_;
+    if (impl.stopping.exchange(true)) return;
+    asio::post(impl.ioc, [&impl] {
+        beast::error_code ignored;
+        impl.acceptor.close(ignored);
+    });
+    {
+        // Let every stream poll once more: its source sees the stop and ends the response.
+        std::lock_guard lock(impl.mutex);
+        for (auto& c : impl.connections) {
+            c->closing = true;
+            impl.wake(c);
+        }
+    }
+    {
+        std::unique_lock lock(impl.mutex);
+        impl.drained.wait_for(lock, std::chrono::milliseconds(500), [&] { return impl.connections.empty(); });
+        // Connections idle in a keep-alive read are closed outright.
+        for (auto& c : impl.connections)
+            asio::post(c->executor, [c] {
+                beast::error_code ignored;
+                if (c->socket) c->socket->close(ignored);
+            });
+    }
+    {
+        std::unique_lock lock(impl.mutex);
+        impl.drained.wait_for(lock, std::chrono::milliseconds(500), [&] { return impl.connections.empty(); });
+    }
+    impl.ioc.stop();
+    for (auto& t : impl.threads)
+        if (t.joinable()) t.join();
+    impl.threads.clear();
+}
+
+}  // namespace gradio::detail::http

@@ -1,0 +1,48 @@
+#pragma once
+// The HTTP/1.1 transport: Boost.Beast + Asio with C++20 coroutines. An open SSE stream is a
+// suspended coroutine and a buffer, never a thread. The only file that includes Beast.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/message.hpp"
+
+namespace gradio::detail::http {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 7860;
+    std::size_t max_body_size = 16u << 20;
+    std::size_t max_header_size = 16u << 10;
+    std::chrono::milliseconds request_timeout{30000};  // to send a request; idle keep-alive
+    std::chrono::milliseconds write_timeout{30000};    // a client that stops reading is dropped
+    std::chrono::milliseconds heartbeat{15000};        // SSE keep-alive interval
+    int io_threads = 1;
+};
+
+// Runs `work` on the worker pool.
+using Offloader = std::function<void(std::function<void()> work)>;
+
+class HttpServer {
+public:
+    HttpServer(ServerOptions options, Handler handler, Offloader offload);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds and starts the I/O threads. Throws gradio::LaunchError (e.g. port in use).
+    void start();
+    [[nodiscard]] std::uint16_t port() const noexcept;
+    // Stops accepting, ends open streams (their sources see the stop), closes connections
+    // and joins the I/O threads. Idempotent.
+    void stop() noexcept;
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace gradio::detail::http

@@ -1,0 +1,147 @@
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <pthread.h>
+
+#include <gradio/chat_interface.hpp>
+#include <gradio/error.hpp>
+
+#include "chat_app.hpp"
+#include "server_impl.hpp"
+
+namespace gradio {
+
+namespace detail {
+
+std::pair<std::string, std::uint16_t> resolve_address(const LaunchOptions& options) {
+    std::string host = "127.0.0.1";
+    if (options.server_name) host = *options.server_name;
+    else if (const char* env = std::getenv("GRADIO_SERVER_NAME"); env && *env) host = env;
+    long port = 7860;
+    if (options.server_port) {
+        port = *options.server_port;
+    } else if (const char* env = std::getenv("GRADIO_SERVER_PORT"); env && *env) {
+        char* end = nullptr;
+        port = std::strtol(env, &end, 10);
+        if (*end != '\0') throw ConfigError(std::string("[gr.launch.1] GRADIO_SERVER_PORT must be a number, got \"") + env + "\"");
+    }
+    if (port < 0 || port > 65535)
+        throw ConfigError("[gr.launch.2] server port must be in 0..65535, got " + std::to_string(port));
+    return {host, static_cast<std::uint16_t>(port)};
+}
+
+ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& options)
+    : app_(std::move(app)), pool_(options.max_threads) {
+    auto [host, port] = resolve_address(options);
+    host_ = host;
+    ExecuteOptions execute{options.show_error};
+    queue_ = std::make_unique<EventQueue>(
+        pool_, [this, execute](const std::shared_ptr<Event>& e) { run_event(*app_, *queue_, execute, e); }, options.max_size);
+    api_ = std::make_unique<GradioApi>(*app_, *queue_, sessions_, ApiOptions{execute, options.web_dir});
+    http::ServerOptions http_options;
+    http_options.host = host;
+    http_options.port = port;
+    http_options.max_body_size = options.max_body_size;
+    http_options.request_timeout = std::chrono::seconds(options.request_timeout_s);
+    http_options.heartbeat = std::chrono::milliseconds(static_cast<long>(options.heartbeat_interval_s * 1000));
+    http_ = std::make_unique<http::HttpServer>(
+        http_options, [this](http::Request& r) { return api_->handle(r); },
+        [this](std::function<void()> work) { pool_.post(std::move(work)); });
+}
+
+ServerImpl::~ServerImpl() { stop(); }
+
+void ServerImpl::start() { http_->start(); }
+
+void ServerImpl::stop() noexcept {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopped_) return;
+        stopped_ = true;
+    }
+    // Order matters: refuse and cancel events, let open streams say goodbye and close,
+    // then join the workers (running coroutines stop at their next co_yield).
+    queue_->stop();
+    http_->stop();
+    pool_.stop();
+    stopped_cv_.notify_all();
+}
+
+void ServerImpl::wait() {
+    std::unique_lock lock(mutex_);
+    stopped_cv_.wait(lock, [this] { return stopped_; });
+}
+
+bool ServerImpl::wait_for(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return stopped_cv_.wait_for(lock, timeout, [this] { return stopped_; });
+}
+
+}  // namespace detail
+
+Server::Server(std::shared_ptr<detail::ServerImpl> impl) noexcept : impl_(std::move(impl)) {}
+Server::Server(Server&&) noexcept = default;
+Server& Server::operator=(Server&& other) noexcept {
+    if (this != &other) {
+        stop();
+        impl_ = std::move(other.impl_);
+    }
+    return *this;
+}
+Server::~Server() { stop(); }
+std::uint16_t Server::port() const noexcept { return impl_ ? impl_->port() : 0; }
+std::string Server::url() const {
+    if (!impl_) return {};
+    std::string host = impl_->host() == "0.0.0.0" ? "127.0.0.1" : impl_->host();
+    return "http://" + host + ":" + std::to_string(impl_->port());
+}
+void Server::stop() noexcept {
+    if (impl_) impl_->stop();
+}
+void Server::wait() {
+    if (impl_) impl_->wait();
+}
+
+ChatInterface::ChatInterface(detail::ChatFunction fn, ChatInterfaceOptions options)
+    : app_(std::make_shared<detail::ChatApp>(std::move(fn), std::move(options))) {}
+ChatInterface::ChatInterface(ChatInterface&&) noexcept = default;
+ChatInterface& ChatInterface::operator=(ChatInterface&&) noexcept = default;
+ChatInterface::~ChatInterface() = default;
+
+const ChatInterfaceOptions& ChatInterface::options() const noexcept { return app_->options(); }
+
+Server ChatInterface::start(LaunchOptions options) {
+    auto impl = std::make_shared<detail::ServerImpl>(app_->app_for(options), options);
+    impl->start();
+    return Server(std::move(impl));
+}
+
+int ChatInterface::launch(LaunchOptions options) {
+    // Block SIGINT/SIGTERM before any thread starts, so only this thread receives them.
+    sigset_t signals, previous;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, &previous);
+    struct RestoreMask {
+        sigset_t mask;
+        ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+    } restore{previous};
+
+    Server server = start(options);
+    if (!options.quiet) {
+        std::printf("* Running on local URL:  %s\n* To create a public link, put a reverse proxy in front; "
+                    "stop with Ctrl+C.\n", server.url().c_str());
+        std::fflush(stdout);
+    }
+    int sig = 0;
+    while (sig != SIGINT && sig != SIGTERM) sig = sigwaitinfo(&signals, nullptr);
+    if (!options.quiet) {
+        std::printf("* Stopping (signal %d)...\n", sig);
+        std::fflush(stdout);
+    }
+    server.stop();
+    return 0;
+}
+
+}  // namespace gradio

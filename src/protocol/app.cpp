@@ -1,0 +1,25 @@
+#include "protocol/app.hpp"
+
+namespace gradio::detail {
+
+const Component* App::component(int id) const {
+    // Ids are assigned 1..n in order, so this is an index lookup in practice.
+    if (id >= 1 && static_cast<std::size_t>(id) <= components.size() && components[static_cast<std::size_t>(id) - 1].id == id)
+        return &components[static_cast<std::size_t>(id) - 1];
+    for (const auto& c : components)
+        if (c.id == id) return &c;
+    return nullptr;
+}
+
+const Dependency* App::dependency(int fn_index) const {
+    if (fn_index < 0 || static_cast<std::size_t>(fn_index) >= dependencies.size()) return nullptr;
+    return &dependencies[static_cast<std::size_t>(fn_index)];
+}
+
+const Dependency* App::endpoint(std::string_view api_name) const {
+    for (const auto& d : dependencies)
+        if (d.api_name == api_name && d.backend_fn() && d.api_visibility != "private") return &d;
+    return nullptr;
+}
+
+}  // namespace gradio::detail

@@ -1,0 +1,99 @@
+#pragma once
+// The app model every protocol route reads: components, dependencies (Gradio's event
+// listeners, addressed by fn_index) and the C++ handler behind each dependency.
+// ChatInterface builds one of these; Blocks layouts will build them the same way.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+namespace gradio::detail {
+
+namespace json = boost::json;
+
+struct Component {
+    int id = 0;
+    std::string type;           // wire type: "textbox", "chatbot", "state", ...
+    json::object props;         // config props, in Gradio's key order
+    bool skip_api = true;
+    json::value initial;        // initial value (State: kept server-side per session)
+    json::value api_info;       // null when skip_api
+    json::value example_input;
+    std::vector<int> children;  // layout children (layout blocks only)
+    [[nodiscard]] bool is_state() const { return type == "state"; }
+};
+
+// What a handler sees besides its inputs.
+struct EventContext {
+    std::string session_hash;
+    json::value event_data;
+    const std::atomic<bool>* cancelled = nullptr;
+};
+
+// A streaming handler's outputs: each next() gives the full output values after one more
+// step; nullopt when done. Destroying it stops the underlying coroutine.
+class OutputStream {
+public:
+    virtual ~OutputStream() = default;
+    virtual std::optional<json::array> next() = 0;
+};
+
+struct Handler {
+    // Exactly one is set.
+    std::function<json::array(json::array& inputs, EventContext&)> call;
+    std::function<std::unique_ptr<OutputStream>(json::array& inputs, EventContext&)> stream;
+};
+
+struct Target {
+    std::optional<int> component;  // nullopt for then/success chains
+    std::string event;
+};
+
+struct Dependency {
+    int id = 0;
+    std::vector<Target> targets;
+    std::vector<int> inputs;
+    std::vector<int> outputs;
+    bool queue = true;
+    std::string api_name;
+    std::optional<std::string> api_description;
+    std::string show_progress = "full";
+    std::vector<int> cancels;
+    bool cancel = false;                // client-side cancel listener (no backend)
+    bool collects_event_data = false;
+    std::optional<int> trigger_after;
+    bool trigger_only_on_success = false;
+    std::string trigger_mode = "once";
+    std::string api_visibility = "undocumented";
+    std::vector<std::string> parameter_names;  // for /info and /call/v2
+    // Execution: dependencies with the same concurrency_id share one limit.
+    std::string concurrency_id;
+    std::optional<int> concurrency_limit;  // nullopt = unlimited
+    Handler handler;
+
+    [[nodiscard]] bool backend_fn() const { return handler.call || handler.stream; }
+    [[nodiscard]] bool generator() const { return static_cast<bool>(handler.stream); }
+};
+
+struct App {
+    std::string mode = "blocks";
+    std::string title = "Gradio";
+    bool fill_height = false;
+    bool fill_width = false;
+    bool show_error = false;
+    std::vector<Component> components;  // ids 1..n; id 0 is the root
+    std::vector<int> root_children;
+    std::vector<Dependency> dependencies;
+
+    [[nodiscard]] const Component* component(int id) const;
+    [[nodiscard]] const Dependency* dependency(int fn_index) const;
+    // Public or undocumented dependency with this api_name (private ones are not callable).
+    [[nodiscard]] const Dependency* endpoint(std::string_view api_name) const;
+};
+
+}  // namespace gradio::detail

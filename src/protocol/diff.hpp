@@ -1,0 +1,21 @@
+#pragma once
+// Gradio's streaming diff (protocol.md §5.5): process_generating frames after the first carry,
+// per output, a list of [action, path, value] edits from the previous value to the new one.
+
+#include <boost/json.hpp>
+
+namespace gradio::detail {
+
+namespace json = boost::json;
+
+// Edits turning `old_value` into `new_value`, byte-compatible with gradio.utils.diff,
+// including its quirk of renumbering nested deletes.
+[[nodiscard]] json::array diff(const json::value& old_value, const json::value& new_value);
+
+// Applies edits the way both Gradio clients do. Throws std::invalid_argument on a bad edit.
+[[nodiscard]] json::value apply_diff(json::value value, const json::array& edits);
+
+// Python equality: 1 == 1.0 == true.
+[[nodiscard]] bool python_equal(const json::value& a, const json::value& b);
+
+}  // namespace gradio::detail

@@ -1,0 +1,249 @@
+#include "protocol/execute.hpp"
+
+#include <chrono>
+#include <exception>
+#include <optional>
+
+#include <gradio/error.hpp>
+#include <gradio/stream.hpp>
+
+#include "protocol/diff.hpp"
+
+namespace gradio::detail {
+
+namespace {
+
+// Lets gr::stop_requested() see the event running on this thread.
+thread_local const std::atomic<bool>* current_cancel_flag = nullptr;
+
+struct CancelScope {
+    explicit CancelScope(const std::atomic<bool>* flag) { current_cancel_flag = flag; }
+    ~CancelScope() { current_cancel_flag = nullptr; }
+    CancelScope(const CancelScope&) = delete;
+    CancelScope& operator=(const CancelScope&) = delete;
+};
+
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+json::array resolve_inputs(const App& app, const Dependency& dep, json::array data,
+                           const Session& session) {
+    for (std::size_t i = 0; i < dep.inputs.size() && i < data.size(); ++i) {
+        const Component* c = app.component(dep.inputs[i]);
+        if (c && c->is_state()) data[i] = session.state(c->id, c->initial);
+    }
+    return data;
+}
+
+// Stores State outputs in the session and sends null in their place (protocol.md §5.4);
+// returns the ids of changed States that have a .change listener.
+json::array store_states(const App& app, const Dependency& dep, json::array& outputs,
+                         Session& session) {
+    json::array changed;
+    for (std::size_t i = 0; i < dep.outputs.size() && i < outputs.size(); ++i) {
+        const Component* c = app.component(dep.outputs[i]);
+        if (!c || !c->is_state()) continue;
+        json::value old_value = session.state(c->id, c->initial);
+        bool listened = false;
+        for (const auto& d : app.dependencies)
+            for (const auto& t : d.targets)
+                if (t.component == c->id && t.event == "change") listened = true;
+        if (listened && !python_equal(old_value, outputs[i])) changed.push_back(c->id);
+        session.set_state(c->id, std::move(outputs[i]));
+        outputs[i] = nullptr;
+    }
+    return changed;
+}
+
+json::object output_object(json::value data, bool generating, double duration,
+                           std::optional<double> average, json::array changed) {
+    return json::object{{"data", std::move(data)},
+                        {"is_generating", generating},
+                        {"duration", duration},
+                        {"average_duration", average ? json::value(*average) : json::value(nullptr)},
+                        {"render_config", nullptr},
+                        {"changed_state_ids", std::move(changed)},
+                        {"used_cache", nullptr}};
+}
+
+// Gradio's error payload; `title` is set to the top-level title to report.
+json::object error_output(std::exception_ptr error, const ExecuteOptions& options,
+                          json::value& title) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const Error& e) {
+        title = e.title();
+        return json::object{{"error", e.what()},
+                            {"duration", e.duration() ? json::value(*e.duration()) : json::value(nullptr)},
+                            {"visible", e.visible()},
+                            {"title", e.title()}};
+    } catch (const std::exception& e) {
+        title = "Error";
+        if (options.show_error) return json::object{{"error", e.what()}, {"visible", true}};
+    } catch (...) {
+        title = "Error";
+    }
+    return json::object{{"error", nullptr}};
+}
+
+json::object completed_message(const std::string& event_id, json::object output, bool success,
+                               json::value title) {
+    json::value duration = output.contains("duration") ? output["duration"] : json::value(nullptr);
+    json::value average = output.contains("average_duration") ? output["average_duration"] : json::value(nullptr);
+    return json::object{{"msg", "process_completed"}, {"event_id", event_id},
+                        {"output", std::move(output)}, {"success", success},
+                        {"title", std::move(title)}, {"used_cache", nullptr},
+                        {"cache_duration", std::move(duration)}, {"avg_time", std::move(average)}};
+}
+
+}  // namespace
+
+std::string check_arity(const App& app, const Dependency& dep, json::array& data, bool pad_state) {
+    if (data.size() == dep.inputs.size()) return {};
+    if (pad_state) {
+        std::size_t visible = 0;
+        for (int id : dep.inputs)
+            if (const Component* c = app.component(id); c && !c->skip_api) ++visible;
+        if (data.size() == visible) {
+            json::array padded;
+            std::size_t next = 0;
+            for (int id : dep.inputs) {
+                const Component* c = app.component(id);
+                if (c && !c->skip_api) padded.push_back(data[next++]);
+                else padded.push_back(nullptr);
+            }
+            data = std::move(padded);
+            return {};
+        }
+        if (visible != dep.inputs.size())
+            return "Expected " + std::to_string(visible) + " value(s) in \"data\" for " + dep.api_name +
+                   ", got " + std::to_string(data.size()) + ".";
+    }
+    return "Expected " + std::to_string(dep.inputs.size()) + " value(s) in \"data\" for fn_index " +
+           std::to_string(dep.id) + ", got " + std::to_string(data.size()) + ".";
+}
+
+void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
+               const std::shared_ptr<Event>& event) {
+    if (event->cancelled) return;
+    const Dependency& dep = *event->dependency;
+    Session& session = *event->session;
+    const std::string& id = event->id;
+    auto average = queue.average_duration(dep.id);
+    session.push(json::object{{"msg", "process_starts"}, {"event_id", id},
+                              {"eta", average ? json::value(*average) : json::value(nullptr)}});
+
+    EventContext context{session.hash(), event->event_data, &event->cancelled};
+    CancelScope scope(&event->cancelled);
+    const auto started = Clock::now();
+    json::array last;        // last full outputs, State values still in place
+    json::array last_sent;   // last outputs as sent, State values nulled
+    bool have_output = false;
+    // A stopped or failed stream keeps the State it had reached (the partial reply stays).
+    auto keep_state = [&] {
+        if (have_output) (void)store_states(app, dep, last, session);
+        have_output = false;
+    };
+    try {
+        json::array inputs = resolve_inputs(app, dep, std::move(event->data), session);
+        if (dep.handler.call) {
+            json::array outputs = dep.handler.call(inputs, context);
+            if (event->cancelled) return;
+            json::array changed = store_states(app, dep, outputs, session);
+            const double duration = seconds_since(started);
+            queue.record_duration(dep.id, duration);
+            if (!event->claim_completion()) return;
+            session.push(completed_message(
+                id, output_object(std::move(outputs), false, duration, queue.average_duration(dep.id), std::move(changed)),
+                true, nullptr));
+            return;
+        }
+        auto stream = dep.handler.stream(inputs, context);
+        auto step_started = Clock::now();
+        while (!event->cancelled) {
+            auto outputs = stream->next();
+            if (!outputs || event->cancelled) break;
+            last = *outputs;
+            have_output = true;
+            json::array sent = std::move(*outputs);
+            // States are stored once at the end; on the wire they are always null.
+            for (std::size_t i = 0; i < dep.outputs.size() && i < sent.size(); ++i)
+                if (const Component* c = app.component(dep.outputs[i]); c && c->is_state()) sent[i] = nullptr;
+            json::array data;
+            if (last_sent.empty() || event->simple_format) {
+                data = sent;
+            } else {
+                for (std::size_t i = 0; i < sent.size(); ++i)
+                    data.push_back(diff(i < last_sent.size() ? last_sent[i] : json::value(nullptr), sent[i]));
+            }
+            last_sent = std::move(sent);
+            const double duration = seconds_since(step_started);
+            session.push(json::object{
+                {"msg", "process_generating"}, {"event_id", id},
+                {"output", output_object(std::move(data), true, duration, queue.average_duration(dep.id), {})},
+                {"success", true}, {"time_limit", nullptr}});
+            step_started = Clock::now();
+        }
+        stream.reset();  // destroys the coroutine now, on this worker, not at some later point
+        if (event->cancelled || !event->claim_completion()) {
+            keep_state();
+            return;
+        }
+        json::array changed = have_output ? store_states(app, dep, last, session) : json::array{};
+        if (last_sent.empty()) last_sent = json::array(dep.outputs.size(), nullptr);
+        const double duration = seconds_since(step_started);
+        queue.record_duration(dep.id, seconds_since(started));
+        session.push(completed_message(
+            id, output_object(std::move(last_sent), false, duration, queue.average_duration(dep.id), std::move(changed)),
+            true, nullptr));
+    } catch (...) {
+        auto error = std::current_exception();
+        keep_state();
+        if (event->cancelled || !event->claim_completion()) return;
+        json::value title;
+        json::object payload = error_output(error, options, title);
+        session.push(completed_message(id, std::move(payload), false, std::move(title)));
+    }
+}
+
+json::object run_direct(const App& app, const ExecuteOptions& options, const Dependency& dep,
+                        json::array data, json::value event_data,
+                        const std::shared_ptr<Session>& session, bool& failed) {
+    failed = false;
+    std::atomic<bool> never_cancelled{false};
+    EventContext context{session->hash(), std::move(event_data), &never_cancelled};
+    const auto started = Clock::now();
+    try {
+        json::array inputs = resolve_inputs(app, dep, std::move(data), *session);
+        json::array outputs;
+        bool generating = false;
+        if (dep.handler.call) {
+            outputs = dep.handler.call(inputs, context);
+        } else {
+            auto stream = dep.handler.stream(inputs, context);
+            if (auto first = stream->next()) {
+                outputs = std::move(*first);
+                generating = true;
+            } else {
+                outputs = json::array(dep.outputs.size(), nullptr);
+            }
+        }
+        json::array changed = store_states(app, dep, outputs, *session);
+        const double duration = seconds_since(started);
+        return output_object(std::move(outputs), generating, duration, duration, std::move(changed));
+    } catch (...) {
+        failed = true;
+        json::value title;
+        return error_output(std::current_exception(), options, title);
+    }
+}
+
+}  // namespace gradio::detail
+
+namespace gradio {
+bool stop_requested() noexcept {
+    const auto* flag = detail::current_cancel_flag;
+    return flag != nullptr && flag->load();
+}
+}  // namespace gradio

@@ -1,0 +1,311 @@
+#include "protocol/json_codec.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+namespace gradio {
+
+const char* to_string(Role role) noexcept {
+    switch (role) {
+    case Role::user: return "user";
+    case Role::assistant: return "assistant";
+    case Role::system: return "system";
+    }
+    return "user";
+}
+
+}  // namespace gradio
+
+namespace gradio::detail {
+
+namespace {
+
+void write_string(std::string& out, std::string_view s, JsonDialect dialect) {
+    static constexpr char hex[] = "0123456789abcdef";
+    auto escape_unit = [&](unsigned unit) {
+        out += "\\u";
+        out += hex[(unit >> 12) & 0xF];
+        out += hex[(unit >> 8) & 0xF];
+        out += hex[(unit >> 4) & 0xF];
+        out += hex[unit & 0xF];
+    };
+    out += '"';
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        switch (c) {
+        case '"': out += "\\\""; continue;
+        case '\\': out += "\\\\"; continue;
+        case '\n': out += "\\n"; continue;
+        case '\r': out += "\\r"; continue;
+        case '\t': out += "\\t"; continue;
+        case '\b': out += "\\b"; continue;
+        case '\f': out += "\\f"; continue;
+        default: break;
+        }
+        if (c < 0x20) {
+            escape_unit(c);
+        } else if (c < 0x80 || dialect == JsonDialect::compact) {
+            out += static_cast<char>(c);
+        } else {
+            // Decode one UTF-8 sequence and escape it as UTF-16 units, as json.dumps does.
+            // Invalid bytes become U+FFFD rather than breaking the frame.
+            unsigned cp = 0xFFFD;
+            std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            if (len > 1 && i + len <= s.size()) {
+                cp = c & (0x3F >> (len - 1));
+                bool ok = true;
+                for (std::size_t k = 1; k < len; ++k) {
+                    const auto cc = static_cast<unsigned char>(s[i + k]);
+                    if ((cc & 0xC0) != 0x80) ok = false;
+                    cp = (cp << 6) | (cc & 0x3F);
+                }
+                if (!ok) {
+                    cp = 0xFFFD;
+                    len = 1;
+                }
+            } else {
+                len = 1;
+            }
+            i += len - 1;
+            if (cp >= 0x10000) {
+                cp -= 0x10000;
+                escape_unit(0xD800 + (cp >> 10));
+                escape_unit(0xDC00 + (cp & 0x3FF));
+            } else {
+                escape_unit(cp);
+            }
+        }
+    }
+    out += '"';
+}
+
+void write_double(std::string& out, double d) {
+    if (!std::isfinite(d)) {
+        out += "null";
+        return;
+    }
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, d);
+    std::string_view text(buf, static_cast<std::size_t>(res.ptr - buf));
+    out += text;
+    if (text.find_first_of(".eEn") == std::string_view::npos) out += ".0";
+}
+
+}  // namespace
+
+void write_json(std::string& out, const json::value& value, JsonDialect dialect) {
+    const char* comma = dialect == JsonDialect::python ? ", " : ",";
+    const char* colon = dialect == JsonDialect::python ? ": " : ":";
+    switch (value.kind()) {
+    case json::kind::null: out += "null"; break;
+    case json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
+    case json::kind::int64: out += std::to_string(value.get_int64()); break;
+    case json::kind::uint64: out += std::to_string(value.get_uint64()); break;
+    case json::kind::double_: write_double(out, value.get_double()); break;
+    case json::kind::string: write_string(out, value.get_string(), dialect); break;
+    case json::kind::array: {
+        out += '[';
+        bool first = true;
+        for (const auto& item : value.get_array()) {
+            if (!first) out += comma;
+            first = false;
+            write_json(out, item, dialect);
+        }
+        out += ']';
+        break;
+    }
+    case json::kind::object: {
+        out += '{';
+        bool first = true;
+        for (const auto& [key, item] : value.get_object()) {
+            if (!first) out += comma;
+            first = false;
+            write_string(out, key, dialect);
+            out += colon;
+            write_json(out, item, dialect);
+        }
+        out += '}';
+        break;
+    }
+    }
+}
+
+std::string to_json(const json::value& value, JsonDialect dialect) {
+    std::string out;
+    write_json(out, value, dialect);
+    return out;
+}
+
+json::value parse_json(std::string_view text, std::string& error) {
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec) {
+        error = "Request body is not valid JSON: " + ec.message();
+        return nullptr;
+    }
+    return v;
+}
+
+namespace {
+
+json::object file_to_json(const FileData& f) {
+    json::object o;
+    o["path"] = f.path;
+    o["url"] = f.url.empty() ? json::value(nullptr) : json::value(f.url);
+    o["size"] = f.size ? json::value(*f.size) : json::value(nullptr);
+    o["orig_name"] = f.orig_name.empty() ? json::value(nullptr) : json::value(f.orig_name);
+    o["mime_type"] = f.mime_type.empty() ? json::value(nullptr) : json::value(f.mime_type);
+    o["is_stream"] = false;
+    o["meta"] = json::object{{"_type", "gradio.FileData"}};
+    return o;
+}
+
+std::string string_or_empty(const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->value().is_string()) return {};
+    return std::string(it->value().get_string());
+}
+
+FileData file_from_json(const json::value& v) {
+    if (!v.is_object()) throw std::invalid_argument("a file must be an object with a \"path\"");
+    const auto& o = v.get_object();
+    FileData f;
+    f.path = string_or_empty(o, "path");
+    f.url = string_or_empty(o, "url");
+    f.orig_name = string_or_empty(o, "orig_name");
+    f.mime_type = string_or_empty(o, "mime_type");
+    if (auto it = o.find("size"); it != o.end() && it->value().is_int64())
+        f.size = it->value().get_int64();
+    return f;
+}
+
+ContentPart part_from_json(const json::value& v) {
+    ContentPart part;
+    if (v.is_string()) {
+        part.text = std::string(v.get_string());
+        return part;
+    }
+    if (!v.is_object()) throw std::invalid_argument("a content part must be an object or a string");
+    const auto& o = v.get_object();
+    const std::string type = string_or_empty(o, "type");
+    if (type == "text" || (type.empty() && o.contains("text"))) {
+        part.text = string_or_empty(o, "text");
+    } else if (type == "file" || (type.empty() && (o.contains("file") || o.contains("path")))) {
+        part.type = ContentPart::Type::file;
+        part.file = file_from_json(o.contains("file") ? o.at("file") : v);
+        part.alt_text = string_or_empty(o, "alt_text");
+    } else if (type == "component") {
+        part.type = ContentPart::Type::component;
+        part.component = string_or_empty(o, "component");
+        part.component_json = to_json(v);
+    } else {
+        throw std::invalid_argument("unknown content part type \"" + type + "\"");
+    }
+    return part;
+}
+
+}  // namespace
+
+json::object text_message(std::string_view role, std::string_view text) {
+    json::object m;
+    m["role"] = role;
+    m["metadata"] = nullptr;
+    m["content"] = json::array{json::object{{"text", text}, {"type", "text"}}};
+    m["options"] = nullptr;
+    return m;
+}
+
+json::object message_to_json(const Message& message) {
+    json::object m;
+    m["role"] = to_string(message.role);
+    if (message.metadata.title.empty() && message.metadata.status.empty()) {
+        m["metadata"] = nullptr;
+    } else {
+        json::object md;
+        md["title"] = message.metadata.title;
+        if (!message.metadata.id.empty()) md["id"] = message.metadata.id;
+        if (!message.metadata.parent_id.empty()) md["parent_id"] = message.metadata.parent_id;
+        if (!message.metadata.log.empty()) md["log"] = message.metadata.log;
+        if (message.metadata.duration) md["duration"] = *message.metadata.duration;
+        if (!message.metadata.status.empty()) md["status"] = message.metadata.status;
+        m["metadata"] = std::move(md);
+    }
+    json::array content;
+    if (!message.content.empty()) {
+        for (const auto& part : message.content) {
+            switch (part.type) {
+            case ContentPart::Type::text:
+                content.push_back(json::object{{"text", part.text}, {"type", "text"}});
+                break;
+            case ContentPart::Type::file:
+                content.push_back(json::object{
+                    {"file", part.file ? file_to_json(*part.file) : json::object{}},
+                    {"alt_text", part.alt_text.empty() ? json::value(nullptr) : json::value(part.alt_text)},
+                    {"type", "file"}});
+                break;
+            case ContentPart::Type::component: {
+                std::string ignored;
+                content.push_back(parse_json(part.component_json, ignored));
+                break;
+            }
+            }
+        }
+    } else {
+        for (const auto& f : message.files)
+            content.push_back(json::object{{"file", file_to_json(f)}, {"alt_text", nullptr}, {"type", "file"}});
+        if (!message.text.empty() || message.files.empty())
+            content.push_back(json::object{{"text", message.text}, {"type", "text"}});
+    }
+    m["content"] = std::move(content);
+    m["options"] = nullptr;
+    return m;
+}
+
+Message message_from_json(const json::value& value) {
+    if (!value.is_object()) throw std::invalid_argument("each history entry must be an object");
+    const auto& o = value.get_object();
+    Message m;
+    const std::string role = string_or_empty(o, "role");
+    if (role == "user") m.role = Role::user;
+    else if (role == "assistant") m.role = Role::assistant;
+    else if (role == "system") m.role = Role::system;
+    else throw std::invalid_argument("a message role must be \"user\", \"assistant\" or \"system\"");
+    auto it = o.find("content");
+    if (it == o.end()) throw std::invalid_argument("a message needs \"content\"");
+    if (it->value().is_array()) {
+        for (const auto& p : it->value().get_array()) m.content.push_back(part_from_json(p));
+    } else {
+        m.content.push_back(part_from_json(it->value()));
+    }
+    for (const auto& part : m.content) {
+        if (part.type == ContentPart::Type::text) {
+            if (!m.text.empty()) m.text += '\n';
+            m.text += part.text;
+        } else if (part.type == ContentPart::Type::file && part.file) {
+            m.files.push_back(*part.file);
+        }
+    }
+    if (auto md = o.find("metadata"); md != o.end() && md->value().is_object()) {
+        const auto& mo = md->value().get_object();
+        m.metadata.title = string_or_empty(mo, "title");
+        m.metadata.id = string_or_empty(mo, "id");
+        m.metadata.parent_id = string_or_empty(mo, "parent_id");
+        m.metadata.log = string_or_empty(mo, "log");
+        m.metadata.status = string_or_empty(mo, "status");
+        if (auto d = mo.find("duration"); d != mo.end() && d->value().is_number())
+            m.metadata.duration = d->value().to_number<double>();
+    }
+    return m;
+}
+
+History history_from_json(const json::value& value) {
+    History h;
+    if (value.is_null()) return h;
+    if (!value.is_array()) throw std::invalid_argument("history must be a list of messages");
+    h.reserve(value.get_array().size());
+    for (const auto& m : value.get_array()) h.push_back(message_from_json(m));
+    return h;
+}
+
+}  // namespace gradio::detail

@@ -1,0 +1,100 @@
+#pragma once
+// The queue (protocol.md §10): one FIFO per concurrency group, each with its own limit,
+// an optional cap on waiting events, and rank/ETA estimation messages for waiting clients.
+// It schedules events onto the WorkerPool; what running an event means is the Runner's job.
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "protocol/app.hpp"
+#include "queue/session.hpp"
+#include "queue/worker_pool.hpp"
+
+namespace gradio::detail {
+
+using Clock = std::chrono::steady_clock;
+
+struct Event {
+    std::string id;
+    std::shared_ptr<Session> session;
+    const Dependency* dependency = nullptr;
+    json::array data;
+    json::value event_data;
+    bool simple_format = false;        // the /call API: full values, no diffs
+    std::atomic<bool> cancelled{false};
+    Clock::time_point joined = Clock::now();
+    Clock::time_point started{};
+
+    // The one place that decides who sends process_completed: the runner or a cancel.
+    [[nodiscard]] bool claim_completion() noexcept { return !completed_.exchange(true); }
+    [[nodiscard]] bool completed() const noexcept { return completed_.load(); }
+
+private:
+    std::atomic<bool> completed_{false};
+};
+
+class EventQueue {
+public:
+    using Runner = std::function<void(const std::shared_ptr<Event>&)>;
+
+    EventQueue(WorkerPool& pool, Runner runner, std::optional<int> max_size);
+
+    enum class JoinStatus { queued, full, stopped };
+    struct JoinResult {
+        JoinStatus status;
+        std::size_t waiting;  // events waiting when it was refused (for the 503 text)
+    };
+    // Queues the event and puts its first `estimation` message in the session's mailbox.
+    JoinResult join(const std::shared_ptr<Event>& event);
+
+    // POST /cancel: drops waiting events of (session, fn_index), flags running ones, and sends
+    // `process_completed` with an empty output for `event_id` if it is still pending.
+    void cancel(const std::shared_ptr<Session>& session, int fn_index, const std::string& event_id);
+    // The session's stream went away with events pending: drop and cancel all of them.
+    void abandon(const Session& session);
+    // Server shutdown: refuse new events, cancel every waiting and running one.
+    void stop();
+
+    [[nodiscard]] std::optional<double> average_duration(int fn_index) const;
+    void record_duration(int fn_index, double seconds);
+    [[nodiscard]] std::size_t waiting() const;
+    [[nodiscard]] bool stopped() const;
+
+    // The `process_completed` sent for a cancelled event.
+    static json::object cancelled_message(const std::string& event_id);
+
+private:
+    struct Group {
+        std::optional<int> limit;
+        std::deque<std::shared_ptr<Event>> waiting;
+        std::vector<std::shared_ptr<Event>> running;
+    };
+    void dispatch_locked(Group& group);
+    void broadcast_estimations_locked(Group& group);
+    json::object estimation_locked(const Group& group, std::size_t rank) const;
+    void finished(const std::shared_ptr<Event>& event);
+
+    WorkerPool& pool_;
+    Runner runner_;
+    std::optional<int> max_size_;
+    mutable std::mutex mutex_;
+    std::map<std::string, Group> groups_;
+    std::map<int, std::pair<double, long>> durations_;  // fn_index -> (sum, count)
+    std::size_t total_waiting_ = 0;
+    bool stopped_ = false;
+};
+
+// A new random 32-hex-digit event id.
+[[nodiscard]] std::string new_event_id();
+
+}  // namespace gradio::detail

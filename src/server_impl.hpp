@@ -1,0 +1,52 @@
+#pragma once
+// Wires one app to the transport: worker pool, sessions, queue, protocol routes, HTTP server.
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+#include <gradio/launch.hpp>
+
+#include "http/server.hpp"
+#include "protocol/api.hpp"
+#include "protocol/app.hpp"
+#include "queue/event_queue.hpp"
+#include "queue/session.hpp"
+#include "queue/worker_pool.hpp"
+
+namespace gradio::detail {
+
+class ServerImpl {
+public:
+    ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& options);
+    ~ServerImpl();
+    ServerImpl(const ServerImpl&) = delete;
+    ServerImpl& operator=(const ServerImpl&) = delete;
+
+    // Binds and starts serving; throws LaunchError.
+    void start();
+    void stop() noexcept;
+    void wait();
+    // Waits at most `timeout`; true once stopped.
+    bool wait_for(std::chrono::milliseconds timeout);
+    [[nodiscard]] std::uint16_t port() const noexcept { return http_->port(); }
+    [[nodiscard]] const std::string& host() const noexcept { return host_; }
+
+private:
+    std::shared_ptr<const App> app_;
+    std::string host_;
+    WorkerPool pool_;
+    SessionRegistry sessions_;
+    std::unique_ptr<EventQueue> queue_;
+    std::unique_ptr<GradioApi> api_;
+    std::unique_ptr<http::HttpServer> http_;
+    std::mutex mutex_;
+    std::condition_variable stopped_cv_;
+    bool stopped_ = false;
+};
+
+// server_name / server_port after applying GRADIO_SERVER_NAME / GRADIO_SERVER_PORT.
+// Throws ConfigError for a port that is not a number in 0..65535.
+std::pair<std::string, std::uint16_t> resolve_address(const LaunchOptions& options);
+
+}  // namespace gradio::detail
