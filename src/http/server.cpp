@@ -219,6 +219,17 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 else
                     break;  // closed, reset or timed out
                 co_await write_response(stream, error, 11, false);
+                // Lingering close: read and drop what the client is still sending, so that
+                // closing does not reset the connection before it has read our answer.
+                beast::error_code ignored;
+                stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                stream.expires_after(std::chrono::seconds(2));
+                std::vector<char> sink(64 * 1024);
+                for (std::size_t drained = 0; drained < (64u << 20);) {
+                    auto [rec, got] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+                    if (rec) break;
+                    drained += got;
+                }
                 break;
             }
             auto& req = parser.get();

@@ -62,14 +62,16 @@ void diff_into(const json::value& old_value, const json::value& new_value, json:
             p.push_back(static_cast<std::int64_t>(i));
             edit("add", p, n[i]);
         }
-        // Renumber deletes so each applies after the ones before it; like Gradio this also
-        // touches deletes produced inside nested lists (a quirk kept for byte compatibility).
+        // Renumber this list's own deletes so each applies after the ones before it.
+        // Gradio also renumbers deletes nested deeper, which makes clients rebuild a wrong
+        // value (protocol.md §5.5 quirk: [[1,2],[3,4]] -> [[1],[3]] arrives as [[1],[4]]);
+        // we only touch deletes at this depth, which both clients apply correctly.
         std::int64_t deletes_seen = 0;
         for (std::size_t k = first_edit; k < edits.size(); ++k) {
             auto& e = edits[k].get_array();
             if (e[0].get_string() != "delete") continue;
             auto& p = e[1].get_array();
-            if (!p.empty() && p.back().is_int64()) {
+            if (p.size() == path.size() + 1 && p.back().is_int64()) {
                 p.back() = p.back().get_int64() - deletes_seen;
                 ++deletes_seen;
             }

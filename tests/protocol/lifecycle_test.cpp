@@ -1,0 +1,77 @@
+// Starting and stopping: port handling, clean shutdown with open streams.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "fixture.hpp"
+
+using namespace gr_test;
+using namespace std::chrono_literals;
+
+TEST(Launch, PortZeroPicksAFreePort) {
+    TestServer a(echo_fn);
+    TestServer b(echo_fn);
+    EXPECT_NE(a.port, 0);
+    EXPECT_NE(a.port, b.port);
+    EXPECT_EQ(a.server.url(), "http://127.0.0.1:" + std::to_string(a.port));
+}
+
+TEST(Launch, PortInUseNamesThePort) {
+    TestServer a(echo_fn);
+    gr::ChatInterface demo(echo_fn);
+    try {
+        auto server = demo.start({.server_name = "127.0.0.1", .server_port = a.port, .quiet = true});
+        FAIL() << "second bind succeeded";
+    } catch (const gr::LaunchError& e) {
+        EXPECT_NE(std::string(e.what()).find(std::to_string(a.port)), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("in use"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Launch, EnvironmentVariablesChooseTheAddress) {
+    ::setenv("GRADIO_SERVER_PORT", "0", 1);
+    ::setenv("GRADIO_SERVER_NAME", "127.0.0.1", 1);
+    gr::ChatInterface demo(echo_fn);
+    auto server = demo.start({.quiet = true});
+    EXPECT_NE(server.port(), 7860);
+    EXPECT_EQ(request(server.port(), "GET", "/config").status, 200);
+    ::setenv("GRADIO_SERVER_PORT", "not-a-port", 1);
+    EXPECT_THROW((void)demo.start({.quiet = true}), gr::ConfigError);
+    ::unsetenv("GRADIO_SERVER_PORT");
+    ::unsetenv("GRADIO_SERVER_NAME");
+}
+
+TEST(Shutdown, OpenStreamsEndAndNothingHangs) {
+    auto steps = std::make_shared<std::atomic<int>>(0);
+    auto fn = [steps](gr::Message, gr::History) -> gr::Stream {
+        while (true) {
+            std::this_thread::sleep_for(10ms);
+            ++*steps;
+            co_yield "tick";
+        }
+    };
+    auto server = std::make_unique<TestServer>(fn);
+    auto r = post_json(server->port, "/gradio_api/queue/join", R"({"data":["x",null],"fn_index":6,"session_hash":"sd"})");
+    SseStream stream(server->port, "/gradio_api/queue/data?session_hash=sd");
+    SseStream heartbeat(server->port, "/gradio_api/heartbeat/sd");
+    ASSERT_TRUE(stream.next());
+    const auto start = std::chrono::steady_clock::now();
+    server.reset();  // ~Server: cancel, close streams, join workers
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+    stream.all(2s);  // the stream ends rather than hanging
+    const int after = steps->load();
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(steps->load(), after);
+}
+
+TEST(Shutdown, StopIsIdempotentAndMoveSafe) {
+    gr::ChatInterface demo(echo_fn);
+    auto server = demo.start({.server_port = 0, .quiet = true});
+    gr::Server moved = std::move(server);
+    moved.stop();
+    moved.stop();
+    server.stop();
+    SUCCEED();
+}

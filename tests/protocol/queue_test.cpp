@@ -1,0 +1,228 @@
+// The queue: event order, diffs, concurrency limits, max_size, cancel and disconnect.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "fixture.hpp"
+#include "protocol/diff.hpp"
+
+namespace json = boost::json;
+using namespace gr_test;
+using namespace std::chrono_literals;
+
+namespace {
+std::string join(std::uint16_t port, const std::string& session, const std::string& message, int fn_index = 6) {
+    auto r = post_json(port, "/gradio_api/queue/join",
+                       R"({"data":[)" + json::serialize(json::value(message)) + R"(,null],"event_data":null,"fn_index":)" +
+                           std::to_string(fn_index) + R"(,"trigger_id":null,"session_hash":")" + session + "\"}");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? std::string(r.json().at("event_id").as_string()) : "";
+}
+
+std::vector<json::object> messages(SseStream& s) {
+    std::vector<json::object> out;
+    for (auto& frame : s.all(5s)) {
+        EXPECT_EQ(frame.rfind("data: ", 0), 0u) << "queue/data frames are data-only: " << frame;
+        out.push_back(json::parse(data_of(frame)).as_object());
+    }
+    return out;
+}
+}  // namespace
+
+TEST(Queue, EventOrderMatchesRecording) {
+    TestServer s(echo_fn);
+    const auto id = join(s.port, "q1", "hello");
+    SseStream stream(s.port, "/gradio_api/queue/data?session_hash=q1");
+    auto m = messages(stream);
+    ASSERT_EQ(m.size(), 4u);
+    EXPECT_EQ(m[0].at("msg"), "estimation");
+    EXPECT_EQ(m[0].at("event_id").as_string(), id);
+    EXPECT_EQ(m[0].at("rank"), 0);
+    EXPECT_EQ(m[1].at("msg"), "process_starts");
+    EXPECT_EQ(m[2].at("msg"), "process_completed");
+    EXPECT_EQ(m[2].at("success"), true);
+    EXPECT_EQ(json::serialize(m[2].at("output").at("data")), R"(["hello",null])");
+    // Field order of echo_06_queue_data.sse.txt.
+    std::vector<std::string> keys;
+    for (const auto& kv : m[2]) keys.emplace_back(kv.key());
+    EXPECT_EQ(keys, (std::vector<std::string>{"msg", "event_id", "output", "success", "title", "used_cache", "cache_duration", "avg_time"}));
+    std::vector<std::string> output_keys;
+    for (const auto& kv : m[2].at("output").as_object()) output_keys.emplace_back(kv.key());
+    EXPECT_EQ(output_keys, (std::vector<std::string>{"data", "is_generating", "duration", "average_duration", "render_config",
+                                                     "changed_state_ids", "used_cache"}));
+    EXPECT_EQ(json::serialize(m[3]), R"({"msg":"close_stream","event_id":null})");
+}
+
+TEST(Queue, GeneratorSendsFullThenDiffsThenFull) {
+    auto fn = [](gr::Message m, gr::History) -> gr::Stream {
+        for (std::size_t i = 0; i < m.text.size(); ++i) co_yield "You typed: " + m.text.substr(0, i + 1);
+    };
+    TestServer s(fn);
+    join(s.port, "g1", "hello");
+    SseStream stream(s.port, "/gradio_api/queue/data?session_hash=g1");
+    auto m = messages(stream);
+    ASSERT_EQ(m.size(), 9u);  // estimation, starts, 5 generating, completed, close
+    EXPECT_EQ(json::serialize(m[2].at("output").at("data")), R"(["You typed: h",null])");
+    EXPECT_EQ(json::serialize(m[3].at("output").at("data")), R"([[["append",[],"e"]],[]])");
+    json::value value = m[2].at("output").at("data").as_array()[0];
+    for (int i = 3; i < 7; ++i) value = gradio::detail::apply_diff(value, m[i].at("output").at("data").as_array()[0].as_array());
+    EXPECT_EQ(value, "You typed: hello");
+    EXPECT_EQ(m[7].at("msg"), "process_completed");
+    EXPECT_EQ(json::serialize(m[7].at("output").at("data")), R"(["You typed: hello",null])");
+}
+
+TEST(Queue, EmptyGeneratorCompletesWithNulls) {
+    TestServer s([](gr::Message, gr::History) -> gr::Stream { co_return; });
+    join(s.port, "e1", "x");
+    SseStream stream(s.port, "/gradio_api/queue/data?session_hash=e1");
+    auto m = messages(stream);
+    ASSERT_EQ(m.size(), 4u);
+    EXPECT_EQ(json::serialize(m[2].at("output").at("data")), "[null,null]");
+}
+
+TEST(Queue, UiSubmitStreamsTheChatbotHistory) {
+    auto fn = [](gr::Message m, gr::History) -> gr::Stream {
+        co_yield "You typed: h";
+        co_yield "You typed: " + m.text;
+    };
+    TestServer s(fn);
+    post_json(s.port, "/gradio_api/run/predict", R"({"data":["he"],"fn_index":0,"session_hash":"ui"})");
+    join(s.port, "ui", "ignored", 2);  // _submit_fn reads the saved message and history from State
+    SseStream stream(s.port, "/gradio_api/queue/data?session_hash=ui");
+    auto m = messages(stream);
+    ASSERT_EQ(m.size(), 6u);
+    EXPECT_EQ(json::serialize(m[3].at("output").at("data")), R"([[],[["append",[1,"content",0,"text"],"e"]]])");
+    auto r = post_json(s.port, "/gradio_api/run/predict",
+                       R"({"data":[[{"role":"user","content":"he"},{"role":"assistant","content":"You typed: he"}]],"fn_index":3,"session_hash":"ui"})");
+    auto out = r.json();
+    EXPECT_EQ(json::serialize(out.at("data")), "[null,null]");
+    ASSERT_EQ(out.at("changed_state_ids").as_array().size(), 1u);  // chatbot_value has a .change listener
+}
+
+TEST(Queue, ConcurrencyLimitIsRespected) {
+    for (std::optional<int> limit : {std::optional<int>(1), std::optional<int>(std::nullopt)}) {
+        std::atomic<int> running{0}, peak{0};
+        auto fn = [&](const gr::Message& m, const gr::History&) {
+            int now = ++running;
+            int p = peak.load();
+            while (now > p && !peak.compare_exchange_weak(p, now)) {}
+            std::this_thread::sleep_for(150ms);
+            --running;
+            return m.text;
+        };
+        TestServer s(fn, {.concurrency_limit = limit});
+        std::vector<std::thread> clients;
+        for (int i = 0; i < 3; ++i) clients.emplace_back([&, i] { s.call("m" + std::to_string(i)); });
+        for (auto& t : clients) t.join();
+        EXPECT_EQ(peak.load(), limit ? 1 : 3);
+    }
+}
+
+TEST(Queue, WaitingEventsSeeTheirRank) {
+    auto fn = [](const gr::Message& m, const gr::History&) {
+        std::this_thread::sleep_for(200ms);
+        return m.text;
+    };
+    TestServer s(fn);
+    join(s.port, "r1", "a");  // runs at once (limit 1): not in the waiting line
+    join(s.port, "r2", "b");
+    join(s.port, "r3", "c");
+    SseStream third(s.port, "/gradio_api/queue/data?session_hash=r3");
+    auto first = json::parse(data_of(*third.next())).as_object();
+    EXPECT_EQ(first.at("msg"), "estimation");
+    EXPECT_EQ(first.at("rank"), 1);
+    EXPECT_EQ(first.at("queue_size"), 2);
+    // When b starts, c moves up to rank 0.
+    auto second = json::parse(data_of(*third.next(2s))).as_object();
+    EXPECT_EQ(second.at("msg"), "estimation");
+    EXPECT_EQ(second.at("rank"), 0);
+}
+
+TEST(Queue, MaxSizeAnswers503) {
+    auto fn = [](const gr::Message& m, const gr::History&) {
+        std::this_thread::sleep_for(300ms);
+        return m.text;
+    };
+    TestServer s(fn, {}, {.max_size = 1});
+    join(s.port, "m1", "running");
+    join(s.port, "m2", "waiting");
+    auto r = post_json(s.port, "/gradio_api/queue/join", R"({"data":["x",null],"fn_index":6,"session_hash":"m3"})");
+    EXPECT_EQ(r.status, 503);
+    EXPECT_NE(r.json().at("detail").as_string().find("Queue is full"), std::string::npos);
+}
+
+namespace {
+// A streaming fn that records when it last produced something.
+struct Ticker {
+    std::atomic<int> steps{0};
+    std::atomic<std::int64_t> last_ms{0};
+    static std::int64_t now_ms() {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    }
+};
+}  // namespace
+
+TEST(Queue, CancelStopsTheCoroutineWithin200ms) {
+    auto ticker = std::make_shared<Ticker>();
+    auto fn = [ticker](gr::Message, gr::History) -> gr::Stream {
+        std::string s;
+        while (true) {
+            std::this_thread::sleep_for(20ms);
+            ++ticker->steps;
+            ticker->last_ms = Ticker::now_ms();
+            s += "x";
+            co_yield s;
+        }
+    };
+    TestServer s(fn);
+    const auto id = join(s.port, "c1", "go");
+    SseStream stream(s.port, "/gradio_api/queue/data?session_hash=c1");
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(stream.next());  // estimation, starts, two yields
+    const auto cancelled_at = Ticker::now_ms();
+    auto r = post_json(s.port, "/gradio_api/cancel", R"({"session_hash":"c1","fn_index":6,"event_id":")" + id + "\"}");
+    EXPECT_EQ(r.status, 200);
+    std::optional<json::object> completed;
+    while (auto f = stream.next(2s)) {
+        auto m = json::parse(data_of(*f)).as_object();
+        if (m.at("msg") == "process_completed") completed = m;
+    }
+    ASSERT_TRUE(completed);
+    EXPECT_EQ(json::serialize(completed->at("output")), "{}");
+    std::this_thread::sleep_for(300ms);
+    EXPECT_LE(ticker->last_ms.load() - cancelled_at, 200) << "fn kept producing after the cancel";
+    const int steps = ticker->steps;
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(ticker->steps.load(), steps);
+}
+
+TEST(Queue, ClientDisconnectStopsTheCoroutineWithin200ms) {
+    auto ticker = std::make_shared<Ticker>();
+    auto fn = [ticker](gr::Message m, gr::History) -> gr::Stream {
+        if (m.text == "quick") {
+            co_yield "done";
+            co_return;
+        }
+        std::string s;
+        while (true) {
+            std::this_thread::sleep_for(20ms);
+            ++ticker->steps;
+            ticker->last_ms = Ticker::now_ms();
+            co_yield s += "x";
+        }
+    };
+    TestServer s(fn);
+    auto r = post_json(s.port, "/gradio_api/call/chat", R"({"data":["go"]})");
+    SseStream stream(s.port, "/gradio_api/call/chat/" + std::string(r.json().at("event_id").as_string()));
+    ASSERT_TRUE(stream.next());
+    ASSERT_TRUE(stream.next());
+    stream.close();
+    const auto left_at = Ticker::now_ms();
+    std::this_thread::sleep_for(400ms);
+    EXPECT_LE(ticker->last_ms.load() - left_at, 200) << "fn kept producing after the client left";
+    // The only concurrency slot was freed: the next caller is served.
+    auto frames = s.call("quick");
+    ASSERT_FALSE(frames.empty());
+    EXPECT_EQ(frames.back(), "event: complete\ndata: [\"done\", null]");
+}
