@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <gradio/chat_interface.hpp>
 #include <gradio/error.hpp>
@@ -51,7 +52,15 @@ ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& opti
 
 ServerImpl::~ServerImpl() { stop(); }
 
-void ServerImpl::start() { http_->start(); }
+void ServerImpl::start() {
+    // Each open stream is a socket: allow as many as the hard limit permits (10k+ streams).
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+    http_->start();
+}
 
 void ServerImpl::stop() noexcept {
     {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "assets/asset_table.hpp"
+#include "http/compression.hpp"
 
 namespace gradio::detail {
 
@@ -25,16 +26,6 @@ std::string_view mime_for(std::string_view path) {
     if (ends(".woff2")) return "font/woff2";
     if (ends(".json")) return "application/json";
     return "application/octet-stream";
-}
-
-bool accepts_gzip(std::string_view accept_encoding) {
-    // Good enough for real browsers and clients: "gzip" listed and not refused with q=0.
-    auto pos = accept_encoding.find("gzip");
-    if (pos == std::string_view::npos) return false;
-    auto rest = accept_encoding.substr(pos + 4);
-    auto comma = rest.find(',');
-    auto params = rest.substr(0, comma);
-    return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
 }
 
 std::optional<http::Response> from_disk(const std::string& dir, std::string_view path) {
@@ -65,7 +56,7 @@ std::optional<http::Response> serve_static(const http::Request& request, const s
         r.status = 304;
         return r;
     }
-    if (!asset->gzip.empty() && accepts_gzip(request.header("accept-encoding"))) {
+    if (!asset->gzip.empty() && http::accepts_gzip(request.header("accept-encoding"))) {
         r.headers.emplace_back("Content-Encoding", "gzip");
         r.body.assign(asset->gzip);
     } else {

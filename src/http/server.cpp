@@ -15,6 +15,8 @@
 
 #include <gradio/error.hpp>
 
+#include "http/compression.hpp"
+
 namespace gradio::detail::http {
 
 namespace asio = boost::asio;
@@ -26,6 +28,8 @@ using namespace asio::experimental::awaitable_operators;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// Completion values are taken with std::get, not structured bindings: g++ 12 miscompiles a
+// structured binding that lives across a co_await (UBSan caught a stale socket reference).
 
 // What stop() needs to reach in every live connection.
 struct Connection {
@@ -51,6 +55,20 @@ Request to_request(bhttp::request<bhttp::string_body>& req) {
     }
     r.body = std::move(req.body());
     return r;
+}
+
+// Dynamic text answers of 1 KB or more go out gzipped when the client allows it.
+void compress_if_worthwhile(const Request& request, Response& response) {
+    if (response.body.size() < 1024 || !accepts_gzip(request.header("accept-encoding"))) return;
+    const auto& type = response.content_type;
+    if (type.rfind("application/json", 0) != 0 && type.rfind("text/", 0) != 0) return;
+    for (const auto& [name, value] : response.headers)
+        if (name == "Content-Encoding") return;
+    std::string packed = gzip(response.body);
+    if (packed.empty() || packed.size() >= response.body.size()) return;
+    response.body = std::move(packed);
+    response.headers.emplace_back("Content-Encoding", "gzip");
+    response.headers.emplace_back("Vary", "Accept-Encoding");
 }
 
 }  // namespace
@@ -88,7 +106,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     // (a pipelined request) are kept for the next read.
     asio::awaitable<bool> watch_for_close(tcp::socket& socket, beast::flat_buffer& buffer) {
         while (true) {
-            auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), use_tuple);
+            auto ec_result = co_await socket.async_read_some(buffer.prepare(4096), use_tuple);
+            auto ec = std::get<0>(std::move(ec_result));
+            auto n = std::get<1>(std::move(ec_result));
             if (ec) co_return false;
             buffer.commit(n);
             if (buffer.size() > options.max_header_size + options.max_body_size) co_return false;
@@ -103,23 +123,27 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             if (conn.closing && state == StreamSource::Poll::wait) state = StreamSource::Poll::done;
             if (!out.empty()) {
                 stream.expires_after(options.write_timeout);
-                auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(out)), use_tuple);
+                auto ec_result = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(out)), use_tuple);
+                auto ec = std::get<0>(std::move(ec_result));
                 if (ec) co_return false;
             }
             if (state == StreamSource::Poll::done) {
                 stream.expires_after(options.write_timeout);
-                auto [ec, n] = co_await asio::async_write(stream, bhttp::make_chunk_last(), use_tuple);
+                auto ec_result = co_await asio::async_write(stream, bhttp::make_chunk_last(), use_tuple);
+                auto ec = std::get<0>(std::move(ec_result));
                 co_return !ec;
             }
             if (state == StreamSource::Poll::ready || conn.notified.exchange(false)) continue;
             stream.expires_never();
             conn.wake.expires_after(options.heartbeat);
-            auto [ec] = co_await conn.wake.async_wait(use_tuple);
+            auto ec_result = co_await conn.wake.async_wait(use_tuple);
+            auto ec = std::get<0>(std::move(ec_result));
             if (!ec) {  // a whole interval without data: keep the connection alive
                 std::string ping = source.keepalive();
                 if (!ping.empty()) {
                     stream.expires_after(options.write_timeout);
-                    auto [wec, n] = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(ping)), use_tuple);
+                    auto wec_result = co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(ping)), use_tuple);
+                    auto wec = std::get<0>(std::move(wec_result));
                     if (wec) co_return false;
                 }
             }
@@ -136,7 +160,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         res.keep_alive(true);
         bhttp::response_serializer<bhttp::empty_body> serializer{res};
         stream.expires_after(options.write_timeout);
-        auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, use_tuple);
+        auto ec_result = co_await bhttp::async_write_header(stream, serializer, use_tuple);
+        auto ec = std::get<0>(std::move(ec_result));
         if (ec) co_return false;
         std::weak_ptr<Connection> weak = conn;
         auto self = shared_from_this();
@@ -197,7 +222,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             parser.header_limit(static_cast<std::uint32_t>(options.max_header_size));
             parser.body_limit(options.max_body_size);
             stream.expires_after(options.request_timeout);
-            auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+            auto ec_result = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+            auto ec = std::get<0>(std::move(ec_result));
             if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
                 if (parser.content_length() && *parser.content_length() > options.max_body_size) {
                     ec = bhttp::error::body_limit;
@@ -206,7 +232,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                     co_await asio::async_write(stream, asio::buffer(go_on), use_tuple);
                 }
             }
-            if (!ec && !parser.is_done()) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+            if (!ec && !parser.is_done()) {
+                auto body_result = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+                ec = std::get<0>(body_result);
+            }
             if (ec) {
                 Response error;
                 if (ec == bhttp::error::body_limit)
@@ -226,7 +255,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 stream.expires_after(std::chrono::seconds(2));
                 std::vector<char> sink(64 * 1024);
                 for (std::size_t drained = 0; drained < (64u << 20);) {
-                    auto [rec, got] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+                    auto rec_result = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+                    auto rec = std::get<0>(std::move(rec_result));
+                    auto got = std::get<1>(std::move(rec_result));
                     if (rec) break;
                     drained += got;
                 }
@@ -246,6 +277,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             bool ok = true;
             if (auto* job = std::get_if<Offload>(&reply)) reply = co_await run_offloaded(*job, conn);
             if (auto* response = std::get_if<Response>(&reply)) {
+                compress_if_worthwhile(request, *response);
                 if (request.method == "HEAD") response->body.clear();
                 co_await write_response(stream, *response, version, keep_alive && !conn->closing);
             } else if (auto* streamed = std::get_if<StreamResponse>(&reply)) {
@@ -263,7 +295,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
     asio::awaitable<void> accept_loop() {
         while (!stopping) {
-            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+            auto ec_result = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+            auto ec = std::get<0>(std::move(ec_result));
+            auto socket = std::get<1>(std::move(ec_result));
             if (ec) {
                 if (ec == asio::error::operation_aborted || stopping) break;
                 continue;  // e.g. out of descriptors for a moment

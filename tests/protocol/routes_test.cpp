@@ -47,6 +47,15 @@ TEST(Config, MatchesGradiosShape) {
     EXPECT_TRUE(found_chat);
 }
 
+TEST(Config, GzippedWhenTheClientAllows) {
+    TestServer s(echo_fn);
+    auto packed = request(s.port, "GET", "/config", "", {{"Accept-Encoding", "gzip, deflate"}});
+    EXPECT_EQ(packed.headers["content-encoding"], "gzip");
+    auto plain = request(s.port, "GET", "/config", "", {{"Accept-Encoding", "identity"}});
+    EXPECT_EQ(plain.headers.count("content-encoding"), 0u);
+    EXPECT_LT(packed.body.size() * 4, plain.body.size());
+}
+
 TEST(Config, RootFollowsForwardedHeaders) {
     TestServer s(echo_fn);
     auto r = request(s.port, "GET", "/config/", "", {{"X-Forwarded-Host", "chat.example.com"}, {"X-Forwarded-Proto", "https"}});

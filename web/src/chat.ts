@@ -1,0 +1,145 @@
+// Pure helpers that turn the Chatbot's wire value into what the view renders.
+
+import type { ChatMessage, ContentPart } from "./api/types";
+
+/** A message together with its index in the server's message list (events refer to it). */
+export interface Item {
+  index: number;
+  message: ChatMessage;
+  parts: ContentPart[];
+}
+
+/** Consecutive messages of one role, shown as one bubble with one button bar. */
+export interface Group {
+  key: number;
+  role: string;
+  items: Item[];
+}
+
+/** A thought (metadata.title) with the thoughts and messages nested under it. */
+export interface Node {
+  item: Item;
+  children: Node[];
+}
+
+const itemCache = new WeakMap<object, Item>();
+
+/** Messages to show, in order; system messages are kept in the value but never rendered. */
+export function toItems(value: unknown): Item[] {
+  if (!Array.isArray(value)) return [];
+  const out: Item[] = [];
+  value.forEach((m: ChatMessage, index) => {
+    if (!m || typeof m !== "object" || m.role === "system") return;
+    // Reuse the Item for an unchanged message object so keyed views skip it.
+    const cached = itemCache.get(m);
+    if (cached && cached.index === index) {
+      out.push(cached);
+      return;
+    }
+    const parts: ContentPart[] =
+      typeof m.content === "string"
+        ? [{ type: "text", text: m.content }]
+        : Array.isArray(m.content)
+          ? m.content
+          : m.content
+            ? [m.content as ContentPart]
+            : [];
+    const item = { index, message: m, parts };
+    itemCache.set(m, item);
+    out.push(item);
+  });
+  return out;
+}
+
+/**
+ * Groups consecutive same-role messages (`group_consecutive_messages`). Groups whose items are
+ * all unchanged are returned as the same objects as in `prev`.
+ */
+export function groupItems(items: Item[], prev: Group[] = [], consecutive = true): Group[] {
+  const groups: Group[] = [];
+  for (const item of items) {
+    const last = groups[groups.length - 1];
+    if (consecutive && last && last.role === item.message.role) last.items.push(item);
+    else groups.push({ key: item.index, role: item.message.role, items: [item] });
+  }
+  const byKey = new Map(prev.map((g) => [g.key, g]));
+  return groups.map((g) => {
+    const old = byKey.get(g.key);
+    const same = old && old.role === g.role && old.items.length === g.items.length && old.items.every((it, i) => it === g.items[i]);
+    return same ? old! : g;
+  });
+}
+
+/** Nests messages under the thought whose metadata.id equals their metadata.parent_id. */
+export function nestThoughts(items: Item[]): Node[] {
+  const roots: Node[] = [];
+  const byId = new Map<string, Node>();
+  for (const item of items) {
+    const node: Node = { item, children: [] };
+    const meta = item.message.metadata;
+    const parent = meta?.parent_id != null ? byId.get(String(meta.parent_id)) : undefined;
+    (parent ? parent.children : roots).push(node);
+    if (meta?.id != null) byId.set(String(meta.id), node);
+  }
+  return roots;
+}
+
+export function isThought(item: Item): boolean {
+  return !!item.message.metadata?.title;
+}
+
+/** Plain text of a message (its text parts), for copying and announcements. */
+export function textOf(item: Item): string {
+  return item.parts
+    .filter((p) => p.type === "text")
+    .map((p) => (p as { text: string }).text)
+    .join("\n\n");
+}
+
+/** Text of a group; thoughts are copied as an indented outline under their title. */
+export function groupText(items: Item[]): string {
+  const lines: string[] = [];
+  const indent = (text: string, depth: number) =>
+    text
+      .split("\n")
+      .map((l) => "  ".repeat(depth) + l)
+      .join("\n");
+  const walk = (nodes: Node[], depth: number) => {
+    for (const n of nodes) {
+      const title = n.item.message.metadata?.title;
+      if (title) lines.push(indent(title, depth));
+      const text = textOf(n.item);
+      if (text) lines.push(indent(text, title ? depth + 1 : depth));
+      walk(n.children, depth + 1);
+    }
+  };
+  walk(nestThoughts(items), 0);
+  return lines.join("\n\n");
+}
+
+/** True when every part of every message in the group is text (copy is offered then). */
+export function allText(items: Item[]): boolean {
+  return items.every((it) => it.parts.every((p) => p.type === "text"));
+}
+
+/** Index and content of the last user message: the event data of retry and undo. */
+export function lastUserMessage(value: unknown): { index: number; value: unknown } | null {
+  if (!Array.isArray(value)) return null;
+  for (let i = value.length - 1; i >= 0; i--) {
+    if (value[i]?.role === "user") return { index: i, value: value[i].content };
+  }
+  return null;
+}
+
+/** "2.5s", "12s", "3.0 ms" the way thought durations are shown. */
+export function formatDuration(s: number): string {
+  if (Number.isInteger(s)) return `${s}s`;
+  if (s >= 0.1) return `${s.toFixed(1)}s`;
+  return `${(s * 1000).toFixed(1)} ms`;
+}
+
+export function fileName(url: string | null | undefined, fallback = "file"): string {
+  if (!url) return fallback;
+  const clean = url.split(/[?#]/)[0];
+  return decodeURIComponent(clean.substring(clean.lastIndexOf("/") + 1)) || fallback;
+}
