@@ -2,8 +2,6 @@
 // file's bytes, its gzip form, MIME type and ETag, so the library serves the UI from memory.
 // Usage: gr_embed_assets <output.cpp> <dist-dir>    (no dist-dir: an empty table)
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "http/compression.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -23,20 +23,6 @@ std::string read_file(const fs::path& p) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-std::string gzip(const std::string& data) {
-    z_stream z{};
-    if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return {};
-    std::string out(deflateBound(&z, data.size()) + 32, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = static_cast<uInt>(data.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    const int rc = deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return rc == Z_STREAM_END ? out : std::string{};
 }
 
 std::string mime_for(const std::string& ext) {
@@ -108,7 +94,7 @@ int main(int argc, char** argv) {
     std::size_t i = 0;
     for (const auto& f : files) {
         const std::string bytes = read_file(f);
-        std::string packed = gzip(bytes);
+        std::string packed = gradio::detail::http::gzip(bytes, 9);
         if (packed.empty() || packed.size() * 10 > bytes.size() * 9) packed.clear();  // not worth it
         const std::string rel = "/" + fs::relative(f, dist).generic_string();
         const bool immutable = rel.rfind("/assets/", 0) == 0;

@@ -356,7 +356,14 @@ http::Reply GradioApi::call_stream(std::string_view event_id) {
     auto session = sessions_.find(session_hash);
     if (!session || !session->is_pending(key))
         return http::StreamResponse{std::make_shared<OneShotStream>(sse_frame("\"404: Not Found\"", "error"))};
-    auto forget = [this, key] {
+    // A call without session_hash ran in a session named after its event: nobody can reach
+    // it again once its stream is over.
+    const bool own_session = session_hash == key;
+    auto forget = [this, key, own_session] {
+        if (own_session) {
+            sessions_.erase(key);
+            return;
+        }
         std::lock_guard lock(call_mutex_);
         call_sessions_.erase(key);
     };

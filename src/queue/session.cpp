@@ -89,6 +89,11 @@ std::shared_ptr<Session> SessionRegistry::find(const std::string& hash) {
     return it->second;
 }
 
+void SessionRegistry::erase(const std::string& hash) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(hash);
+}
+
 std::size_t SessionRegistry::size() const {
     std::lock_guard lock(mutex_);
     return sessions_.size();

@@ -63,6 +63,8 @@ public:
     explicit SessionRegistry(std::size_t capacity = 10000) : capacity_(capacity) {}
     std::shared_ptr<Session> get_or_create(const std::string& hash);
     [[nodiscard]] std::shared_ptr<Session> find(const std::string& hash);
+    // Forgets a session that can never be used again (a /call without session_hash).
+    void erase(const std::string& hash);
     [[nodiscard]] std::size_t size() const;
     // Every session (for shutdown).
     [[nodiscard]] std::vector<std::shared_ptr<Session>> all() const;

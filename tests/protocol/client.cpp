@@ -117,6 +117,26 @@ void SseStream::close() {
     impl_->socket.close(ec);
 }
 
+std::optional<std::string> raw_exchange(std::uint16_t port, const std::string& raw, std::chrono::milliseconds wait) {
+    asio::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    asio::write(socket, asio::buffer(raw));
+    std::string answer;
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        pollfd pfd{socket.native_handle(), POLLIN, 0};
+        if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
+        char buf[4096];
+        beast::error_code ec;
+        const auto n = socket.read_some(asio::buffer(buf), ec);
+        answer.append(buf, n);
+        if (ec) return answer;  // closed by the server
+    }
+}
+
 std::string data_of(const std::string& frame) {
     auto pos = frame.find("data: ");
     if (pos == std::string::npos) return {};

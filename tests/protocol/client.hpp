@@ -47,6 +47,10 @@ private:
     int status_ = 0;
 };
 
+// Sends `raw` bytes and waits up to `wait` for the server to close the connection; returns
+// what it answered before closing, or nullopt if it kept the connection open.
+std::optional<std::string> raw_exchange(std::uint16_t port, const std::string& raw, std::chrono::milliseconds wait);
+
 // Payload of a frame's first "data: " line.
 std::string data_of(const std::string& frame);
 

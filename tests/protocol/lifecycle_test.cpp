@@ -75,3 +75,28 @@ TEST(Shutdown, StopIsIdempotentAndMoveSafe) {
     server.stop();
     SUCCEED();
 }
+
+TEST(Limits, SlowAndIdleClientsAreDisconnected) {
+    TestServer s(echo_fn, {}, {.request_timeout_s = 1});
+    // Half a request, then silence: dropped after the request timeout.
+    auto slow = raw_exchange(s.port, "GET /config HTTP/1.1\r\nHost: x\r\n", 3s);
+    EXPECT_TRUE(slow.has_value()) << "a client that never finishes its request must not hold a connection";
+    // An idle keep-alive connection after a complete request is closed too.
+    auto idle = raw_exchange(s.port, "GET /gradio_api/app_id HTTP/1.1\r\nHost: x\r\n\r\n", 3s);
+    ASSERT_TRUE(idle.has_value());
+    EXPECT_NE(idle->find("200 OK"), std::string::npos);
+}
+
+TEST(Limits, OversizedHeadersAnswer431) {
+    TestServer s(echo_fn);
+    auto r = request(s.port, "GET", "/config", "", {{"X-Big", std::string(20000, 'a')}});
+    EXPECT_EQ(r.status, 431);
+}
+
+TEST(Limits, MalformedHttpAnswers400) {
+    TestServer s(echo_fn);
+    auto answer = raw_exchange(s.port, "THIS IS NOT HTTP\r\n\r\n", 3s);
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_NE(answer->find("400 Bad Request"), std::string::npos) << *answer;
+    EXPECT_EQ(request(s.port, "GET", "/config").status, 200);  // and everyone else is still served
+}

@@ -11,9 +11,17 @@ import { ReactiveStore } from "./store.svelte";
 import { UIState } from "./ui.svelte";
 
 function applyTheme(): void {
-  // ?__theme=dark|light forces a theme; otherwise the OS setting decides (CSS media query).
-  const theme = new URLSearchParams(location.search).get("__theme");
-  if (theme === "dark" || theme === "light") document.documentElement.dataset.theme = theme;
+  // ?__theme=dark|light forces a theme; otherwise the OS setting decides, live. The CSS keys
+  // its palettes on data-theme only, so each palette is written once.
+  const forced = new URLSearchParams(location.search).get("__theme");
+  if (forced === "dark" || forced === "light") {
+    document.documentElement.dataset.theme = forced;
+    return;
+  }
+  const os = window.matchMedia?.("(prefers-color-scheme: dark)");
+  const follow = () => (document.documentElement.dataset.theme = os?.matches ? "dark" : "light");
+  follow();
+  os?.addEventListener?.("change", follow);
 }
 
 function applyBodyColors(css: Record<string, string> | undefined): void {
