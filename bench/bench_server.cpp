@@ -1,0 +1,57 @@
+// A ChatInterface for the benchmarks in this folder. The mode is argv[1], else env
+// GR_BENCH_MODE, else "echo":
+//   echo     returns the message                          (concurrency_limit: none)
+//   chunks50 streams 50 growing chunks, no sleeps          (concurrency_limit: none)
+//   hold     streams one chunk, then sleeps in 50 ms steps until stop_requested()
+//            (Gradio's default concurrency_limit 1, so further events wait in the queue)
+// Honours GRADIO_SERVER_PORT like every gradio.cpp app (0 = any free port).
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include <gradio/gradio.hpp>
+
+namespace {
+
+std::string echo(const gr::Message& message, const gr::History& /*history*/) { return message.text; }
+
+gr::Stream chunks50(gr::Message message, gr::History /*history*/) {
+    std::string reply;
+    for (int i = 0; i < 50; ++i) {
+        reply += message.text;
+        reply += ' ';
+        co_yield reply;
+    }
+}
+
+gr::Stream hold(gr::Message message, gr::History /*history*/) {
+    co_yield "holding " + message.text;
+    while (!gr::stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string_view mode = "echo";
+    if (argc > 1) mode = argv[1];
+    else if (const char* env = std::getenv("GR_BENCH_MODE"); env && *env) mode = env;
+
+    if (mode == "echo") {
+        gr::ChatInterface demo(echo, {.concurrency_limit = std::nullopt});
+        return demo.launch();
+    }
+    if (mode == "chunks50") {
+        gr::ChatInterface demo(chunks50, {.concurrency_limit = std::nullopt});
+        return demo.launch();
+    }
+    if (mode == "hold") {
+        gr::ChatInterface demo(hold);
+        return demo.launch();
+    }
+    std::fprintf(stderr, "usage: bench_server [echo|chunks50|hold]\n");
+    return 2;
+}
