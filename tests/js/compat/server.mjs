@@ -1,0 +1,79 @@
+// Starts an example binary on a free port and returns its URL (helper, not a test file).
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// tests/js/compat -> repository root
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const buildDir = process.env.GR_BUILD_DIR ? resolve(process.env.GR_BUILD_DIR) : resolve(repoRoot, "build");
+
+/** Path of an example binary in the build tree (env GR_BUILD_DIR overrides `build/`). */
+export function exampleBinary(name) {
+  const path = resolve(buildDir, "examples", name);
+  if (!existsSync(path)) throw new Error(`${path} is missing; build the examples first`);
+  return path;
+}
+
+/**
+ * Spawns `binary` with GRADIO_SERVER_PORT=0 and waits for the
+ * "* Running on local URL:  http://127.0.0.1:<port>" line.
+ * Returns { url, proc, stop() }.
+ */
+export async function startServer(binary, { timeoutMs = 15000, env = {} } = {}) {
+  const proc = spawn(binary, [], {
+    env: { ...process.env, GRADIO_SERVER_PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const kill = () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+  };
+  process.once("exit", kill);
+
+  let output = "";
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`${binary} printed no URL within ${timeoutMs} ms; output:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const m = output.match(/Running on local URL:\s+(http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1].replace(/\/$/, ""));
+      }
+    };
+    proc.stdout.on("data", onData);
+    proc.stderr.on("data", (chunk) => { output += chunk.toString(); });
+    proc.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${binary} exited early (code ${code}, signal ${signal}); output:\n${output}`));
+    });
+  });
+  // Keep draining the pipes so a chatty server never blocks on a full pipe.
+  proc.stdout.resume();
+  proc.stderr.resume();
+
+  return {
+    url,
+    proc,
+    async stop() {
+      process.removeListener("exit", kill);
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      const timer = setTimeout(kill, 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Rejects after `ms` with `what` in the message; for bounding awaits that could hang. */
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
