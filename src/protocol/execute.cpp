@@ -131,8 +131,8 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     Session& session = *event->session;
     const std::string& id = event->id;
     auto average = queue.average_duration(dep.id);
-    session.push(json::object{{"msg", "process_starts"}, {"event_id", id},
-                              {"eta", average ? json::value(*average) : json::value(nullptr)}});
+    event->emit(json::object{{"msg", "process_starts"}, {"event_id", id},
+                             {"eta", average ? json::value(*average) : json::value(nullptr)}});
 
     EventContext context{session.hash(), event->event_data, &event->cancelled};
     CancelScope scope(&event->cancelled);
@@ -153,8 +153,7 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             json::array changed = store_states(app, dep, outputs, session);
             const double duration = seconds_since(started);
             queue.record_duration(dep.id, duration);
-            if (!event->claim_completion()) return;
-            session.push(completed_message(
+            (void)event->complete(completed_message(
                 id, output_object(std::move(outputs), false, duration, queue.average_duration(dep.id), std::move(changed)),
                 true, nullptr));
             return;
@@ -179,14 +178,14 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             }
             last_sent = std::move(sent);
             const double duration = seconds_since(step_started);
-            session.push(json::object{
+            event->emit(json::object{
                 {"msg", "process_generating"}, {"event_id", id},
                 {"output", output_object(std::move(data), true, duration, queue.average_duration(dep.id), {})},
                 {"success", true}, {"time_limit", nullptr}});
             step_started = Clock::now();
         }
         stream.reset();  // destroys the coroutine now, on this worker, not at some later point
-        if (event->cancelled || !event->claim_completion()) {
+        if (event->cancelled) {
             keep_state();
             return;
         }
@@ -194,16 +193,16 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
         if (last_sent.empty()) last_sent = json::array(dep.outputs.size(), nullptr);
         const double duration = seconds_since(step_started);
         queue.record_duration(dep.id, seconds_since(started));
-        session.push(completed_message(
+        (void)event->complete(completed_message(
             id, output_object(std::move(last_sent), false, duration, queue.average_duration(dep.id), std::move(changed)),
             true, nullptr));
     } catch (...) {
         auto error = std::current_exception();
         keep_state();
-        if (event->cancelled || !event->claim_completion()) return;
+        if (event->cancelled) return;
         json::value title;
         json::object payload = error_output(error, options, title);
-        session.push(completed_message(id, std::move(payload), false, std::move(title)));
+        (void)event->complete(completed_message(id, std::move(payload), false, std::move(title)));
     }
 }
 

@@ -19,6 +19,21 @@ std::string new_event_id() {
     return id;
 }
 
+bool Event::emit(json::object message) {
+    std::lock_guard lock(emit_mutex_);
+    if (completed_ || cancelled) return false;
+    session->push(std::move(message));
+    return true;
+}
+
+bool Event::complete(json::object message) {
+    std::lock_guard lock(emit_mutex_);
+    if (completed_) return false;
+    completed_ = true;
+    session->push(std::move(message));
+    return true;
+}
+
 EventQueue::EventQueue(WorkerPool& pool, Runner runner, std::optional<int> max_size)
     : pool_(pool), runner_(std::move(runner)), max_size_(max_size) {}
 
@@ -129,7 +144,7 @@ void EventQueue::cancel(const std::shared_ptr<Session>& session, int fn_index,
     }
     // Gradio answers a cancel with an empty completed output, if the client still waits.
     if (session->is_pending(event_id)) {
-        // A running event may be finishing right now: whoever claims first sends.
+        // A running event may be finishing right now: whichever completes it first sends.
         std::shared_ptr<Event> running;
         {
             std::lock_guard lock(mutex_);
@@ -137,7 +152,8 @@ void EventQueue::cancel(const std::shared_ptr<Session>& session, int fn_index,
                 for (auto& e : group.running)
                     if (e->id == event_id) running = e;
         }
-        if (!running || running->claim_completion()) session->push(cancelled_message(event_id));
+        if (running) (void)running->complete(cancelled_message(event_id));
+        else session->push(cancelled_message(event_id));
     }
 }
 

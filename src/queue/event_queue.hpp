@@ -35,12 +35,16 @@ struct Event {
     Clock::time_point joined = Clock::now();
     Clock::time_point started{};
 
-    // The one place that decides who sends process_completed: the runner or a cancel.
-    [[nodiscard]] bool claim_completion() noexcept { return !completed_.exchange(true); }
-    [[nodiscard]] bool completed() const noexcept { return completed_.load(); }
+    // Messages of an event go through these two, so that nothing follows its
+    // process_completed, whoever sends that: the runner, or a cancel racing with it.
+    // emit() drops the message once the event is completed or cancelled.
+    bool emit(json::object message);
+    // Sends the final message unless one was sent already; returns whether it did.
+    bool complete(json::object message);
 
 private:
-    std::atomic<bool> completed_{false};
+    std::mutex emit_mutex_;
+    bool completed_ = false;
 };
 
 class EventQueue {

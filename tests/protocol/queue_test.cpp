@@ -166,7 +166,11 @@ struct Ticker {
 
 TEST(Queue, CancelStopsTheCoroutineWithin200ms) {
     auto ticker = std::make_shared<Ticker>();
-    auto fn = [ticker](gr::Message, gr::History) -> gr::Stream {
+    auto fn = [ticker](gr::Message m, gr::History) -> gr::Stream {
+        if (m.text == "quick") {
+            co_yield "done";
+            co_return;
+        }
         std::string s;
         while (true) {
             std::this_thread::sleep_for(20ms);
@@ -195,6 +199,15 @@ TEST(Queue, CancelStopsTheCoroutineWithin200ms) {
     const int steps = ticker->steps;
     std::this_thread::sleep_for(100ms);
     EXPECT_EQ(ticker->steps.load(), steps);
+    // Nothing of the cancelled event follows its completion, not even on the session's next
+    // stream (a late frame there once rolled the browser's chat back).
+    const auto next_id = join(s.port, "c1", "quick");
+    SseStream next(s.port, "/gradio_api/queue/data?session_hash=c1");
+    for (auto& m : messages(next)) {
+        if (!m.at("event_id").is_null()) {
+            EXPECT_EQ(m.at("event_id").as_string(), next_id) << json::serialize(m);
+        }
+    }
 }
 
 TEST(Queue, ClientDisconnectStopsTheCoroutineWithin200ms) {
