@@ -27,18 +27,9 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json.hpp>
+#include "bench_util.hpp"
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-namespace json = boost::json;
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using namespace bench;
 
 namespace {
 
@@ -69,15 +60,8 @@ Options parse_args(int argc, char** argv) {
             if (i + 1 >= argc) usage(2);
             return argv[++i];
         };
-        if (a == "--url") {
-            std::string url = value();
-            std::string_view u = url;
-            if (u.starts_with("http://")) u.remove_prefix(7);
-            if (auto slash = u.find('/'); slash != std::string_view::npos) u = u.substr(0, slash);
-            auto colon = u.rfind(':');
-            o.host = std::string(u.substr(0, colon));
-            o.port = colon == std::string_view::npos ? "80" : std::string(u.substr(colon + 1));
-        } else if (a == "--pid") o.pid = std::stol(value());
+        if (a == "--url") bench::parse_url(value(), o.host, o.port);
+        else if (a == "--pid") o.pid = std::stol(value());
         else if (a == "--streams") o.streams = std::stoi(value());
         else if (a == "--kind") o.kind = value();
         else if (a == "--hold") o.hold_s = std::stod(value());
@@ -243,24 +227,6 @@ asio::awaitable<void> joiner(State& st, std::atomic<int>& next, int n) {
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-int lookup_fn_index(const State& st) {
-    asio::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect(st.endpoints);
-    http::request<http::empty_body> req{http::verb::get, "/config", 11};
-    req.set(http::field::host, host_header(st));
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    auto config = json::parse(res.body());
-    for (const auto& dep : config.at("dependencies").as_array()) {
-        const auto* name = dep.as_object().if_contains("api_name");
-        if (name && name->is_string() && name->as_string() == st.opt.api) return static_cast<int>(dep.at("id").to_number<long>());
-    }
-    throw std::runtime_error("no dependency named " + st.opt.api);
-}
-
 // Runs `ioc` until `done()` or `timeout`, printing progress once a second.
 template <class Done>
 void run_until(asio::io_context& ioc, Done done, std::chrono::seconds timeout, const char* what, const State& st) {
@@ -299,7 +265,7 @@ int main(int argc, char** argv) {
     try {
         tcp::resolver resolver(ioc);
         st.endpoints = resolver.resolve(o.host, o.port);
-        if (o.kind == "queue") st.fn_index = lookup_fn_index(st);
+        if (o.kind == "queue") st.fn_index = bench::lookup_fn_index(st.endpoints, o.host, o.port, o.api);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gr_idle_streams: %s\n", e.what());
         return 1;

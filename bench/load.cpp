@@ -28,21 +28,12 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json.hpp>
-
 #include <sys/resource.h>
 #include <unistd.h>
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-namespace json = boost::json;
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+#include "bench_util.hpp"
+
+using namespace bench;
 
 namespace {
 
@@ -77,20 +68,8 @@ Options parse_args(int argc, char** argv) {
             if (i + 1 >= argc) usage(2);
             return argv[++i];
         };
-        if (a == "--url") {
-            std::string url = value();
-            std::string_view u = url;
-            if (u.starts_with("http://")) u.remove_prefix(7);
-            if (auto slash = u.find('/'); slash != std::string_view::npos) u = u.substr(0, slash);
-            auto colon = u.rfind(':');
-            if (colon == std::string_view::npos) {
-                o.host = std::string(u);
-                o.port = "80";
-            } else {
-                o.host = std::string(u.substr(0, colon));
-                o.port = std::string(u.substr(colon + 1));
-            }
-        } else if (a == "--clients") o.clients = std::stoi(value());
+        if (a == "--url") bench::parse_url(value(), o.host, o.port);
+        else if (a == "--clients") o.clients = std::stoi(value());
         else if (a == "--duration") o.duration_s = std::stod(value());
         else if (a == "--warmup") o.warmup_s = std::stod(value());
         else if (a == "--message") o.message = value();
@@ -320,25 +299,6 @@ private:
     bool close_after_ = false;
 };
 
-// Blocking GET /config, to find the fn_index of /<api> for the queue flow.
-int lookup_fn_index(const Shared& sh) {
-    asio::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect(sh.endpoints);
-    http::request<http::empty_body> req{http::verb::get, "/config", 11};
-    req.set(http::field::host, sh.opt.host + ":" + sh.opt.port);
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    auto config = json::parse(res.body());
-    for (const auto& dep : config.at("dependencies").as_array()) {
-        const auto* name = dep.as_object().if_contains("api_name");
-        if (name && name->is_string() && name->as_string() == sh.opt.api) return static_cast<int>(dep.at("id").to_number<long>());
-    }
-    throw std::runtime_error("no dependency named " + sh.opt.api + " in /config");
-}
-
 // utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15).
 double cpu_seconds(long pid) {
     if (pid <= 0) return 0;
@@ -380,7 +340,7 @@ int main(int argc, char** argv) {
         asio::io_context resolver_ctx;
         tcp::resolver resolver(resolver_ctx);
         sh.endpoints = resolver.resolve(o.host, o.port);
-        if (o.flow == "queue" && o.fn_index < 0) sh.opt.fn_index = lookup_fn_index(sh);
+        if (o.flow == "queue" && o.fn_index < 0) sh.opt.fn_index = bench::lookup_fn_index(sh.endpoints, o.host, o.port, o.api);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gr_load: cannot reach %s:%s: %s\n", o.host.c_str(), o.port.c_str(), e.what());
         return 1;

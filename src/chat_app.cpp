@@ -297,19 +297,20 @@ void ChatApp::build() {
             return std::string(message.get_object().at("text").get_string());
         return {};
     };
-    // UI submit: outputs [null_component, chatbot = history + user + assistant].
-    auto ui_submit = chat_handler([user_text](const json::array& history, const json::value& message, const std::string& reply) {
+    // The conversation after this turn: history + the user's message + the reply so far.
+    auto with_turn = [user_text](const json::array& history, const json::value& message, const std::string& reply) {
         json::array chat = history;
         chat.push_back(text_message("user", user_text(message)));
         chat.push_back(text_message("assistant", reply));
-        return json::array{nullptr, std::move(chat)};
+        return chat;
+    };
+    // UI submit: outputs [null_component, chatbot].
+    auto ui_submit = chat_handler([with_turn](const json::array& history, const json::value& message, const std::string& reply) {
+        return json::array{nullptr, with_turn(history, message, reply)};
     });
-    // API /chat: outputs [raw reply, chatbot_state = history + user + assistant].
-    auto api_chat = chat_handler([user_text](const json::array& history, const json::value& message, const std::string& reply) {
-        json::array chat = history;
-        chat.push_back(text_message("user", user_text(message)));
-        chat.push_back(text_message("assistant", reply));
-        return json::array{json::value(reply), std::move(chat)};
+    // API /chat: outputs [the raw reply, chatbot_state].
+    auto api_chat = chat_handler([with_turn](const json::array& history, const json::value& message, const std::string& reply) {
+        return json::array{json::value(reply), with_turn(history, message, reply)};
     });
     auto call = [](auto f) {
         Handler h;
@@ -345,12 +346,22 @@ void ChatApp::build() {
         app.dependencies.push_back(std::move(d));
         return app.dependencies.back();
     };
-    auto then = [](int /*after*/) { return std::vector<Target>{{std::nullopt, "then"}}; };
-    auto chain = [&](Dependency& d, int after, bool only_success = false) -> Dependency& {
-        d.trigger_after = after;
-        d.trigger_only_on_success = only_success;
-        if (only_success) d.targets = {{std::nullopt, "success"}};
+    // A step the browser runs when `previous` has finished (Gradio's .then / .success).
+    auto chained = [&dep](int previous, bool only_on_success, std::string api_name, std::vector<int> inputs,
+                          std::vector<int> outputs, Handler handler, bool queue) -> Dependency& {
+        Dependency& d = dep(std::move(api_name), {{std::nullopt, only_on_success ? "success" : "then"}}, std::move(inputs),
+                            std::move(outputs), std::move(handler), queue);
+        d.trigger_after = previous;
+        d.trigger_only_on_success = only_on_success;
         return d;
+    };
+    auto after = [&chained](int previous, std::string api_name, std::vector<int> inputs, std::vector<int> outputs,
+                            Handler handler, bool queue) -> Dependency& {
+        return chained(previous, false, std::move(api_name), std::move(inputs), std::move(outputs), std::move(handler), queue);
+    };
+    auto after_success = [&chained](int previous, std::string api_name, std::vector<int> inputs, std::vector<int> outputs,
+                                    Handler handler, bool queue) -> Dependency& {
+        return chained(previous, true, std::move(api_name), std::move(inputs), std::move(outputs), std::move(handler), queue);
     };
     auto chat_fn = [&](Dependency& d) -> Dependency& {
         d.concurrency_id = "chat_fn";
@@ -364,12 +375,12 @@ void ChatApp::build() {
                        call([](json::array& in, EventContext&) {
                            return json::array{update({{"interactive", false}, {"placeholder", ""}, {"value", ""}}), in[0]};
                        }), false).id;
-    const int d1 = chain(dep("_append_message_to_history", then(d0), {saved_input, chatbot}, {chatbot}, append_user, false), d0).id;
-    const int d2 = chain(chat_fn(dep("_submit_fn", then(d1), {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)), d1).id;
-    const int d3 = chain(dep("lambda", then(d2), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d2).id;
-    const int d4 = chain(dep("lambda_1", then(d3), {}, {textbox}, constant({update({{"interactive", true}, {"value", nullptr}})}), true), d3).id;
-    chain(dep("_save_conversation", then(d4), {conversation_id, chatbot_state, saved_conversations},
-              {conversation_id, saved_conversations}, save_conversation, false), d4);
+    const int d1 = after(d0, "_append_message_to_history", {saved_input, chatbot}, {chatbot}, append_user, false).id;
+    const int d2 = chat_fn(after(d1, "_submit_fn", {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)).id;
+    const int d3 = after(d2, "lambda", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    const int d4 = after(d3, "lambda_1", {}, {textbox}, constant({update({{"interactive", true}, {"value", nullptr}})}), true).id;
+    after(d4, "_save_conversation", {conversation_id, chatbot_state, saved_conversations},
+              {conversation_id, saved_conversations}, save_conversation, false);
     // The API endpoint (id 6).
     Dependency& api = chat_fn(dep(o.api_name.empty() ? "chat" : o.api_name, {{fake_api, "click"}}, {textbox, chatbot_state},
                                   {api_response, chatbot_state}, api_chat, true));
@@ -384,18 +395,18 @@ void ChatApp::build() {
         return json::array{std::move(history), json::value(text)};
     });
     const int d7 = dep("_pop_last_user_message", {{chatbot, "retry"}}, {chatbot_state}, {chatbot_state, saved_input}, pop_turn, false).id;
-    const int d8 = chain(dep("_append_message_to_history_1", then(d7), {saved_input, chatbot_state}, {chatbot}, append_user, false), d7).id;
-    const int d9 = chain(dep("lambda_2", then(d8), {}, {textbox}, constant({disable_box}), true), d8).id;
-    const int d10 = chain(chat_fn(dep("_submit_fn_1", then(d9), {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)), d9).id;
-    const int d11 = chain(dep("lambda_3", then(d10), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d10).id;
-    const int d12 = chain(dep("lambda_4", then(d11), {}, {textbox}, constant({update({{"interactive", true}})}), true), d11).id;
-    chain(dep("_save_conversation_1", then(d12), {conversation_id, chatbot_state, saved_conversations},
-              {conversation_id, saved_conversations}, save_conversation, false), d12);
+    const int d8 = after(d7, "_append_message_to_history_1", {saved_input, chatbot_state}, {chatbot}, append_user, false).id;
+    const int d9 = after(d8, "lambda_2", {}, {textbox}, constant({disable_box}), true).id;
+    const int d10 = chat_fn(after(d9, "_submit_fn_1", {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)).id;
+    const int d11 = after(d10, "lambda_3", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    const int d12 = after(d11, "lambda_4", {}, {textbox}, constant({update({{"interactive", true}})}), true).id;
+    after(d12, "_save_conversation_1", {conversation_id, chatbot_state, saved_conversations},
+              {conversation_id, saved_conversations}, save_conversation, false);
     // Stop button swaps (ids 14-17).
-    chain(dep("lambda_5", then(d0), {}, {textbox}, constant({stop_swap}), false), d0, true);
+    after_success(d0, "lambda_5", {}, {textbox}, constant({stop_swap}), false);
     dep("lambda_6", {{chatbot, "retry"}}, {}, {textbox}, constant({stop_swap}), false);
-    chain(dep("lambda_7", then(d2), {}, {textbox}, constant({submit_restore}), false), d2);
-    chain(dep("lambda_8", then(d10), {}, {textbox}, constant({submit_restore}), false), d10);
+    after(d2, "lambda_7", {}, {textbox}, constant({submit_restore}), false);
+    after(d10, "lambda_8", {}, {textbox}, constant({submit_restore}), false);
     // Stop (ids 18-19): run by the browser; 19 lists what it cancels.
     Dependency& stop_noop = dep("unnamed", {{textbox, "stop"}}, {}, {}, {}, false);
     stop_noop.api_visibility = "private";
@@ -410,9 +421,9 @@ void ChatApp::build() {
                             std::string text = pop_last_turn(history);
                             return json::array{std::move(history), json::value(text)};
                         }), false).id;
-    const int d21 = chain(dep("lambda_9", then(d20), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d20).id;
-    chain(dep("_save_conversation_2", then(d21), {conversation_id, chatbot_state, saved_conversations},
-              {conversation_id, saved_conversations}, save_conversation, false), d21);
+    const int d21 = after(d20, "lambda_9", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    after(d21, "_save_conversation_2", {conversation_id, chatbot_state, saved_conversations},
+              {conversation_id, saved_conversations}, save_conversation, false);
     // Option buttons (ids 23-26).
     Dependency& option = dep("option_clicked", {{chatbot, "option_select"}}, {chatbot}, {chatbot, saved_input},
                              call([](json::array& in, EventContext& ctx) {
@@ -426,20 +437,20 @@ void ChatApp::build() {
                              }), true);
     option.collects_event_data = true;
     const int d23 = option.id;
-    const int d24 = chain(chat_fn(dep("_submit_fn_2", then(d23), {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)), d23).id;
-    const int d25 = chain(dep("lambda_10", then(d24), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d24).id;
-    chain(dep("_save_conversation_3", then(d25), {conversation_id, chatbot_state, saved_conversations},
-              {conversation_id, saved_conversations}, save_conversation, false), d25);
+    const int d24 = chat_fn(after(d23, "_submit_fn_2", {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)).id;
+    const int d25 = after(d24, "lambda_10", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    after(d25, "_save_conversation_3", {conversation_id, chatbot_state, saved_conversations},
+              {conversation_id, saved_conversations}, save_conversation, false);
     // Clear (ids 27-28).
     const int d27 = dep("lambda_11", {{chatbot, "clear"}}, {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
-    chain(dep("_delete_conversation", then(d27), {conversation_id, saved_conversations}, {conversation_id, saved_conversations},
-              call([](json::array& in, EventContext&) { return json::array{nullptr, in[1]}; }), false), d27);
+    after(d27, "_delete_conversation", {conversation_id, saved_conversations}, {conversation_id, saved_conversations},
+              call([](json::array& in, EventContext&) { return json::array{nullptr, in[1]}; }), false);
     // Programmatic updates of chatbot_value show in the chatbot (ids 29-30).
     Dependency& show_value = dep("lambda_12", {{chatbot_value, "change"}}, {chatbot_value}, {chatbot},
                                  call([](json::array& in, EventContext&) { return json::array{in[0]}; }), true);
     show_value.trigger_mode = "always_last";
     const int d29 = show_value.id;
-    chain(dep("lambda_13", then(d29), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), d29);
+    after(d29, "lambda_13", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
 
     std::vector<int> cancels = {d2, d10, d24};
     // Example cards (ids 31+): a click sends the example, or only fills the box.
@@ -463,11 +474,11 @@ void ChatApp::build() {
                                       }), false);
             clicked.collects_event_data = true;
             const int e0 = clicked.id;
-            const int e1 = chain(chat_fn(dep("_submit_fn_3", then(e0), {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)), e0).id;
-            const int e2 = chain(dep("lambda_14", then(e1), {chatbot}, {chatbot_state, chatbot_value}, sync_states, false), e1).id;
-            chain(dep("lambda_15", then(e2), {}, {textbox}, constant({update({{"interactive", true}, {"value", nullptr}})}), true), e2);
-            chain(dep("lambda_16", then(e0), {}, {textbox}, constant({stop_swap}), false), e0, true);
-            chain(dep("lambda_17", then(e1), {}, {textbox}, constant({submit_restore}), false), e1);
+            const int e1 = chat_fn(after(e0, "_submit_fn_3", {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)).id;
+            const int e2 = after(e1, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+            after(e2, "lambda_15", {}, {textbox}, constant({update({{"interactive", true}, {"value", nullptr}})}), true);
+            after_success(e0, "lambda_16", {}, {textbox}, constant({stop_swap}), false);
+            after(e1, "lambda_17", {}, {textbox}, constant({submit_restore}), false);
             cancels.push_back(e1);
         } else {
             Dependency& fill = dep("_example_populate", {{chatbot, "example_select"}}, {}, {textbox},

@@ -29,8 +29,6 @@ using namespace asio::experimental::awaitable_operators;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-// Completion values are taken with std::get, not structured bindings: g++ 12 miscompiles a
-// structured binding that lives across a co_await (UBSan caught a stale socket reference).
 
 // What stop() needs to reach in every live connection.
 struct Connection {

@@ -266,7 +266,7 @@ http::Response GradioApi::enqueue(const Dependency& dep, json::array data, json:
     auto result = queue_.join(event);
     if (result.status == EventQueue::JoinStatus::stopped) return error_response(503, "Queue is stopped.");
     if (result.status == EventQueue::JoinStatus::full)
-        return error_response(503, "Queue is full. Max size is " + std::to_string(result.waiting) +
+        return error_response(503, "Queue is full. Max size is " + std::to_string(queue_.max_size().value_or(0)) +
                                        " and size is " + std::to_string(result.waiting) + ".");
     if (event_id_out) *event_id_out = event->id;
     return json_response("{\"event_id\":\"" + event->id + "\"}");

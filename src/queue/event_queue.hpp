@@ -72,6 +72,7 @@ public:
     [[nodiscard]] std::optional<double> average_duration(int fn_index) const;
     void record_duration(int fn_index, double seconds);
     [[nodiscard]] std::size_t waiting() const;
+    [[nodiscard]] std::optional<int> max_size() const noexcept { return max_size_; }
     [[nodiscard]] bool stopped() const;
 
     // The `process_completed` sent for a cancelled event.
