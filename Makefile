@@ -39,6 +39,9 @@ deps:
 	  echo "Installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@# The UI build (Vite 7) needs Node.js 20.19 or newer.
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' || \
+	  { echo "Node.js $$(node --version) is too old: the web UI needs 20.19 or newer (or build with cmake -DGR_WEB=OFF)."; exit 1; }
 	@# npm packages from the committed lockfiles, reinstalled when a lockfile changes.
 	@for d in web tests/js; do \
 	  if [ ! -f $$d/node_modules/.package-lock.json ] || [ $$d/package-lock.json -nt $$d/node_modules/.package-lock.json ]; then \

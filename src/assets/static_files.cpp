@@ -52,6 +52,7 @@ std::optional<http::Response> serve_static(const http::Request& request, const s
     r.headers.emplace_back("ETag", std::string(asset->etag));
     r.headers.emplace_back("Cache-Control", asset->immutable ? "public, max-age=31536000, immutable" : "no-cache");
     r.headers.emplace_back("Vary", "Accept-Encoding");
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     if (request.header("if-none-match") == asset->etag) {
         r.status = 304;
         return r;

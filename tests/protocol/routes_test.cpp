@@ -169,6 +169,7 @@ TEST(Static, EmbeddedUiIsServedWithCaching) {
     ASSERT_EQ(index.status, 200);
     EXPECT_EQ(index.headers["cache-control"], "no-cache");
     EXPECT_EQ(index.headers["content-encoding"], "gzip");
+    EXPECT_EQ(index.headers["x-content-type-options"], "nosniff");
     auto again = request(s.port, "GET", "/", "", {{"If-None-Match", index.headers["etag"]}});
     EXPECT_EQ(again.status, 304);
     auto plain = request(s.port, "GET", "/index.html", "", {{"Accept-Encoding", "identity"}});
