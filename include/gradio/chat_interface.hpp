@@ -92,7 +92,7 @@ ChatFunction make_chat_function(Fn fn) {
             out.stream = [f = std::move(fn)](Message m, History h) mutable {
                 return std::invoke(f, std::move(m), std::move(h));
             };
-        } else {
+        } else if constexpr (is_text) {
             out.reply = [f = std::move(fn)](Message m, History h) mutable -> std::string {
                 return std::invoke(f, std::move(m), std::move(h));
             };
