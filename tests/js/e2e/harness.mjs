@@ -19,7 +19,9 @@ export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 export const SCREENSHOT_DIR = join(REPO_ROOT, "build", "screenshots");
 
 export function examplePath(name) {
-  return join(REPO_ROOT, "build", "examples", name);
+  const example = join(REPO_ROOT, "build", "examples", name);
+  // Apps that exist only for the tests live in build/tests/apps.
+  return existsSync(example) ? example : join(REPO_ROOT, "build", "tests", "apps", name);
 }
 
 /** True when the page comes from the binary itself, not from a GR_E2E_WEB_DIST front server. */
