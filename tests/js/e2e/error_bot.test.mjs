@@ -2,37 +2,23 @@
 // other exceptions a generic one, and the chat stays usable; $$...$$ maths renders with KaTeX,
 // which loads only when a message needs it.
 
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  appInBrowser,
   HAVE_CHROMIUM,
   lastBotText,
   offMachine,
-  openBrowser,
   sel,
   send,
-  startExample,
   waitForIdle,
 } from "./harness.mjs";
 
 describe("error_bot in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin/chromium" }, () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startExample("error_bot");
-    browser = await openBrowser();
-    await browser.page.goto(server.url);
-    await browser.page.waitForSelector(sel.input);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = appInBrowser("error_bot");
 
   it("shows gr::Error as a toast with its message and stays usable", async () => {
-    const { page } = browser;
+    const { page } = app;
     await send(page, "fail please");
     const toast = page.locator(".toast.error");
     await toast.first().waitFor({ timeout: 10000 });
@@ -47,7 +33,7 @@ describe("error_bot in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin/chro
   });
 
   it("hides the text of other exceptions", async () => {
-    const { page } = browser;
+    const { page } = app;
     await page.locator(".toast-close").first().click().catch(() => {});
     await send(page, "crash");
     const toast = page.locator(".toast.error", { hasText: /error occurred/i });
@@ -57,12 +43,12 @@ describe("error_bot in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin/chro
   });
 
   it("loads KaTeX only when a message has maths, then renders it", async () => {
-    const { page } = browser;
-    const katexRequests = () => browser.requests.filter((u) => /katex/i.test(u));
+    const { page } = app;
+    const katexRequests = () => app.browser.requests.filter((u) => /katex/i.test(u));
     assert.deepEqual(katexRequests(), [], "KaTeX was loaded before any message needed it");
     await send(page, "Euler: $$e^{i\\pi} + 1 = 0$$");
     await page.waitForSelector(".msg-group.bot .katex", { timeout: 10000 });
     assert.ok(katexRequests().length > 0, "the maths rendered without fetching KaTeX from the server");
-    assert.deepEqual(offMachine(browser.requests), []);
+    assert.deepEqual(offMachine(app.browser.requests), []);
   });
 });

@@ -7,6 +7,7 @@
 //   GR_E2E_HEADED=1                    show the browser window (needs a display).
 
 import { spawn } from "node:child_process";
+import { after, before } from "node:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -231,4 +232,25 @@ export async function waitForIdle(page, timeout = 10000) {
 /** Asserts the page logged no console error; names failed requests when there are some. */
 export function assertNoConsoleErrors(assert, b) {
   assert.deepEqual(b.consoleErrors, [], `console errors; failed requests: ${JSON.stringify(b.badResponses, null, 1)}`);
+}
+
+/**
+ * For a describe() block: starts the app and opens it in a fresh browser before the block's
+ * tests, and closes both after them. The returned holder's `server`, `browser` and `page` are
+ * set once the block has started.
+ */
+export function appInBrowser(name, browserOptions) {
+  const app = { server: null, browser: null, page: null };
+  before(async () => {
+    app.server = await startExample(name);
+    app.browser = await openBrowser(browserOptions);
+    app.page = app.browser.page;
+    await app.page.goto(app.server.url);
+    await app.page.waitForSelector(sel.input);
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+  });
+  return app;
 }

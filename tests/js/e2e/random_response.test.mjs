@@ -3,6 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  appInBrowser,
   assertNoConsoleErrors,
   HAVE_CHROMIUM,
   lastBotText,
@@ -16,23 +17,10 @@ import {
 } from "./harness.mjs";
 
 describe("random_response in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin/chromium" }, () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startExample("random_response");
-    browser = await openBrowser();
-    await browser.page.goto(server.url);
-    await browser.page.waitForSelector(sel.input);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = appInBrowser("random_response");
 
   it("answers Yes or No, several turns in a row", async () => {
-    const { page } = browser;
+    const { page } = app;
     assert.equal(await page.title(), "Gradio");
     for (let i = 1; i <= 3; i++) {
       await send(page, `Question ${i}?`);
@@ -43,8 +31,8 @@ describe("random_response in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bi
     // The submit button is back and disabled while the box is empty.
     assert.equal(await page.locator(sel.submit).isDisabled(), true);
     await screenshot(page, "random_response");
-    assertNoConsoleErrors(assert, browser);
-    assert.deepEqual(offMachine(browser.requests), []);
+    assertNoConsoleErrors(assert, app.browser);
+    assert.deepEqual(offMachine(app.browser.requests), []);
   });
 });
 

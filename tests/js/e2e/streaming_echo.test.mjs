@@ -1,9 +1,10 @@
 // Browser tests against build/examples/streaming_echo, a generator that yields
 // "You typed: " + message[:i+1] every 50 ms.
 
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  appInBrowser,
   assertNoConsoleErrors,
   HAVE_CHROMIUM,
   lastBotText,
@@ -12,27 +13,13 @@ import {
   screenshot,
   sel,
   send,
-  startExample,
   waitForIdle,
 } from "./harness.mjs";
 
 describe("streaming_echo in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin/chromium" }, () => {
-  let server;
-  let browser;
+  const app = appInBrowser("streaming_echo");
   let page;
-
-  before(async () => {
-    server = await startExample("streaming_echo");
-    browser = await openBrowser();
-    page = browser.page;
-    await page.goto(server.url);
-    await page.waitForSelector(sel.input);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(() => (page = app.page));
 
   it("streams a reply after typing and Enter", async () => {
     const input = page.locator(sel.input);
@@ -61,13 +48,19 @@ describe("streaming_echo in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin
 
   it("shows Stop while streaming; Stop keeps the partial reply and re-enables the input", async () => {
     const message = "this message is long enough to stream for a few seconds";
+    const bots = await page.locator(sel.botBubbles).count();  // this reply's bubble is the next one
     await send(page, message);
     await page.waitForSelector(sel.stop, { timeout: 5000 });
     assert.equal(await page.locator(sel.input).isDisabled(), true);
-    await page.waitForFunction((s) => ([...document.querySelectorAll(s)].pop()?.textContent.trim().length ?? 0) > 20, sel.botBubbles, {
-      timeout: 5000,
-      polling: 10,
-    });
+    // Wait for this reply to be part-way (the previous turn's bubble must not count).
+    await page.waitForFunction(
+      ([s, n]) => {
+        const all = document.querySelectorAll(s);
+        return all.length > n && all[all.length - 1].textContent.trim().startsWith("You typed: this mess");
+      },
+      [sel.botBubbles, bots],
+      { timeout: 5000, polling: 10 },
+    );
     await page.locator(sel.stop).click();
     await waitForIdle(page);
     const stopped = await lastBotText(page);
@@ -127,7 +120,7 @@ describe("streaming_echo in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin
     const own = await openBrowser();
     try {
       const p = own.page;
-      await p.goto(server.url);
+      await p.goto(app.server.url);
       await p.waitForSelector(sel.input);
       await send(p, '<img src=x onerror="window.__pwned=1"> <thinking>secret plan</thinking>');
       await p.waitForFunction((s) => ([...document.querySelectorAll(s)].pop()?.textContent ?? "").includes("</thinking>"), sel.botBubbles);
@@ -158,7 +151,7 @@ describe("streaming_echo in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin
     await page.waitForFunction((s) => !![...document.querySelectorAll(s)].pop()?.querySelector("table"), sel.botBubbles);
     await waitForIdle(page);
     await screenshot(page, "streaming_echo");
-    assertNoConsoleErrors(assert, browser);
-    assert.deepEqual(offMachine(browser.requests), []);
+    assertNoConsoleErrors(assert, app.browser);
+    assert.deepEqual(offMachine(app.browser.requests), []);
   });
 });
