@@ -45,6 +45,7 @@ ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& opti
     http_options.max_body_size = options.max_body_size;
     http_options.request_timeout = std::chrono::seconds(options.request_timeout_s);
     http_options.heartbeat = std::chrono::milliseconds(static_cast<long>(options.heartbeat_interval_s * 1000));
+    http_options.max_connections = options.max_connections;
     http_ = std::make_unique<http::HttpServer>(
         http_options, [this](http::Request& r) { return api_->handle(r); },
         [this](std::function<void()> work) { pool_.post(std::move(work)); });

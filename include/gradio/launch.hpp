@@ -38,8 +38,10 @@ struct LaunchOptions {
     /// Seconds a client may take to send a request, and idle seconds before a keep-alive
     /// connection is closed.
     int request_timeout_s = 30;
-    /// Seconds between SSE keep-alive messages (Gradio: 15; env GRADIO_HEARTBEAT_INTERVAL).
+    /// Seconds between SSE keep-alive messages (Gradio: 15).
     double heartbeat_interval_s = 15.0;
+    /// Most open connections (each open stream is one); beyond it new ones get 503 at once.
+    std::size_t max_connections = 20000;
 };
 
 /// A running server. Move-only; destroying it stops the server (running replies are

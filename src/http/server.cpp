@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <condition_variable>
@@ -301,6 +302,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         if (connections.empty()) drained.notify_all();
     }
 
+    // Over the connection limit: answer 503 at once rather than queueing or blocking. The
+    // request is read first so that closing does not reset the connection under the answer.
+    asio::awaitable<void> refuse(tcp::socket socket) {
+        beast::tcp_stream stream(std::move(socket));
+        stream.expires_after(std::chrono::seconds(1));
+        std::array<char, 4096> discard{};
+        co_await stream.async_read_some(asio::buffer(discard), use_tuple);
+        Response busy = error_response(503, "The server has too many open connections; try again shortly.");
+        busy.headers.emplace_back("Retry-After", "1");
+        co_await write_response(stream, busy, 11, false);
+        close_socket(stream.socket());
+    }
+
     asio::awaitable<void> accept_loop() {
         while (!stopping) {
             auto ec_result = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
@@ -315,7 +329,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             }
             socket.set_option(tcp::no_delay(true), ec);
             auto executor = socket.get_executor();
-            asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
+            bool full = false;
+            {
+                std::lock_guard lock(mutex);
+                full = connections.size() >= options.max_connections;
+            }
+            if (full) asio::co_spawn(executor, refuse(std::move(socket)), asio::detached);
+            else asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
         }
     }
 };

@@ -21,6 +21,7 @@ struct ServerOptions {
     std::chrono::milliseconds write_timeout{30000};    // a client that stops reading is dropped
     std::chrono::milliseconds heartbeat{15000};        // SSE keep-alive interval
     int io_threads = 1;
+    std::size_t max_connections = 20000;              // beyond it: 503 + Retry-After, at once
 };
 
 // Runs `work` on the worker pool.

@@ -100,3 +100,22 @@ TEST(Limits, MalformedHttpAnswers400) {
     EXPECT_NE(answer->find("400 Bad Request"), std::string::npos) << *answer;
     EXPECT_EQ(request(s.port, "GET", "/config").status, 200);  // and everyone else is still served
 }
+
+TEST(Limits, ConnectionsBeyondTheLimitGet503AtOnce) {
+    TestServer s(echo_fn, {}, {.max_connections = 2});
+    auto a = std::make_unique<SseStream>(s.port, "/gradio_api/heartbeat/a");
+    SseStream b(s.port, "/gradio_api/heartbeat/b");
+    ASSERT_TRUE(a->next(2s));
+    ASSERT_TRUE(b.next(2s));
+    auto refused = request(s.port, "GET", "/config");
+    EXPECT_EQ(refused.status, 503);
+    EXPECT_EQ(refused.headers["retry-after"], "1");
+    EXPECT_EQ(refused.json().at("error").at("type"), "unavailable");
+    a.reset();  // one stream goes away: room again
+    int status = 0;
+    for (int i = 0; i < 50 && status != 200; ++i) {
+        std::this_thread::sleep_for(20ms);
+        status = request(s.port, "GET", "/config").status;
+    }
+    EXPECT_EQ(status, 200);
+}
