@@ -40,16 +40,22 @@ json::value chatbot_api_info() {
                       error);
 }
 
-// The message typed by the user: a string (a {"text","files"} object once multimodal lands).
+// The text of a message value: a string, or the "text" of a {"text","files"} object
+// (multimodal messages and example cards).
+std::optional<std::string> message_text(const json::value& v) {
+    if (v.is_string()) return std::string(v.get_string());
+    if (v.is_object())
+        if (const auto* text = v.get_object().if_contains("text"); text && text->is_string())
+            return std::string(text->get_string());
+    return std::nullopt;
+}
+
+// The message typed by the user, as the chat fn receives it.
 Message incoming_message(const json::value& v) {
+    auto text = message_text(v);
+    if (!text) throw Error("The message must be a string.");
     Message m;
-    if (v.is_string()) {
-        m.text = std::string(v.get_string());
-    } else if (v.is_object() && v.get_object().contains("text") && v.get_object().at("text").is_string()) {
-        m.text = std::string(v.get_object().at("text").get_string());
-    } else {
-        throw Error("The message must be a string.");
-    }
+    m.text = std::move(*text);
     m.content.push_back(ContentPart{ContentPart::Type::text, m.text, {}, {}, {}, {}});
     return m;
 }
@@ -291,12 +297,7 @@ void ChatApp::build() {
         }
         return h;
     };
-    auto user_text = [](const json::value& message) -> std::string {
-        if (message.is_string()) return std::string(message.get_string());
-        if (message.is_object() && message.get_object().contains("text") && message.get_object().at("text").is_string())
-            return std::string(message.get_object().at("text").get_string());
-        return {};
-    };
+    auto user_text = [](const json::value& message) { return message_text(message).value_or(""); };
     // The conversation after this turn: history + the user's message + the reply so far.
     auto with_turn = [user_text](const json::array& history, const json::value& message, const std::string& reply) {
         json::array chat = history;
@@ -416,11 +417,7 @@ void ChatApp::build() {
     const int stopper_id = stopper.id;
     // Undo (ids 20-22).
     const int d20 = dep("_pop_last_user_message_1", {{chatbot, "undo"}}, {chatbot}, {chatbot, textbox},
-                        call([](json::array& in, EventContext&) {
-                            json::array history = as_array(in[0]);
-                            std::string text = pop_last_turn(history);
-                            return json::array{std::move(history), json::value(text)};
-                        }), false).id;
+                        pop_turn, false).id;
     const int d21 = after(d20, "lambda_9", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
     after(d21, "_save_conversation_2", {conversation_id, chatbot_state, saved_conversations},
               {conversation_id, saved_conversations}, save_conversation, false);
@@ -458,9 +455,7 @@ void ChatApp::build() {
         auto example_text = [](const EventContext& ctx) -> std::string {
             if (!ctx.event_data.is_object()) throw Error("Missing example data.");
             const auto* v = ctx.event_data.get_object().if_contains("value");
-            if (v && v->is_object() && v->get_object().contains("text") && v->get_object().at("text").is_string())
-                return std::string(v->get_object().at("text").get_string());
-            if (v && v->is_string()) return std::string(v->get_string());
+            if (auto text = v ? message_text(*v) : std::nullopt) return *text;
             throw Error("Missing example text.");
         };
         if (o.run_examples_on_click) {

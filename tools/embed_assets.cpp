@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "assets/mime.hpp"
 #include "http/compression.hpp"
 
 namespace fs = std::filesystem;
@@ -23,21 +24,6 @@ std::string read_file(const fs::path& p) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-std::string mime_for(const std::string& ext) {
-    if (ext == ".html") return "text/html; charset=utf-8";
-    if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
-    if (ext == ".css") return "text/css; charset=utf-8";
-    if (ext == ".svg") return "image/svg+xml";
-    if (ext == ".png") return "image/png";
-    if (ext == ".ico") return "image/x-icon";
-    if (ext == ".woff2") return "font/woff2";
-    if (ext == ".woff") return "font/woff";
-    if (ext == ".ttf") return "font/ttf";
-    if (ext == ".json") return "application/json";
-    if (ext == ".txt") return "text/plain; charset=utf-8";
-    return "application/octet-stream";
 }
 
 // A C++ string literal for arbitrary bytes (octal escapes keep it unambiguous).
@@ -100,7 +86,7 @@ int main(int argc, char** argv) {
         const bool immutable = rel.rfind("/assets/", 0) == 0;
         out << "const char raw_" << i << "[] = " << literal(bytes) << ";\n";
         out << "const char gz_" << i << "[] = " << literal(packed) << ";\n";
-        table << "    {" << literal(rel) << ", " << literal(mime_for(f.extension().string())) << ", " << literal(etag(bytes))
+        table << "    {" << literal(rel) << ", " << literal(std::string(gradio::detail::mime_for(rel))) << ", " << literal(etag(bytes))
               << ", std::string_view(raw_" << i << ", " << bytes.size() << "), std::string_view(gz_" << i << ", "
               << packed.size() << "), " << (immutable ? "true" : "false") << "},\n";
         ++i;

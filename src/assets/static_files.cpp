@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "assets/asset_table.hpp"
+#include "assets/mime.hpp"
 #include "http/compression.hpp"
 
 namespace gradio::detail {
@@ -15,18 +16,6 @@ const Asset* find_asset(std::string_view path) noexcept {
 }
 
 namespace {
-
-std::string_view mime_for(std::string_view path) {
-    auto ends = [&](std::string_view ext) { return path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext; };
-    if (ends(".html")) return "text/html; charset=utf-8";
-    if (ends(".js") || ends(".mjs")) return "text/javascript; charset=utf-8";
-    if (ends(".css")) return "text/css; charset=utf-8";
-    if (ends(".svg")) return "image/svg+xml";
-    if (ends(".png")) return "image/png";
-    if (ends(".woff2")) return "font/woff2";
-    if (ends(".json")) return "application/json";
-    return "application/octet-stream";
-}
 
 std::optional<http::Response> from_disk(const std::string& dir, std::string_view path) {
     if (path.find("..") != std::string_view::npos || path.find('\\') != std::string_view::npos) return std::nullopt;
