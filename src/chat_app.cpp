@@ -89,7 +89,7 @@ std::string pop_last_turn(json::array& history) {
 // Streams the chat fn's growing reply as output values built by `shape`.
 class ReplyStream final : public OutputStream {
 public:
-    ReplyStream(Stream stream, std::function<json::array(const std::string&)> shape)
+    ReplyStream(ChatStream stream, std::function<json::array(const std::string&)> shape)
         : stream_(std::move(stream)), shape_(std::move(shape)) {}
     std::optional<json::array> next() override {
         if (!stream_.next()) return std::nullopt;
@@ -97,7 +97,7 @@ public:
     }
 
 private:
-    Stream stream_;
+    ChatStream stream_;
     std::function<json::array(const std::string&)> shape_;
 };
 
@@ -137,6 +137,39 @@ std::shared_ptr<const App> ChatApp::app_for(const LaunchOptions& launch) const {
         if (d.concurrency_limit && *d.concurrency_limit == default_concurrency)
             d.concurrency_limit = launch.default_concurrency_limit;
     return app;
+}
+
+std::vector<std::string> ChatApp::inert_options() const {
+    const auto& o = options_;
+    const ChatInterfaceOptions defaults{};
+    std::vector<std::string> out;
+    auto ignored = [&out](const std::string& what) { out.push_back(what + " is not supported yet and is ignored"); };
+    if (o.multimodal) ignored("multimodal=true");
+    if (!o.additional_inputs.empty())
+        ignored("additional_inputs (" + std::to_string(o.additional_inputs.size()) + " components)");
+    if (!o.additional_inputs_accordion.empty()) ignored("additional_inputs_accordion");
+    if (!o.additional_outputs.empty())
+        ignored("additional_outputs (" + std::to_string(o.additional_outputs.size()) + " components)");
+    if (o.editable) ignored("editable=true");
+    for (std::size_t i = 0; i < o.example_icons.size(); ++i) {
+        const std::string& icon = o.example_icons[i];
+        const bool url = icon.starts_with("http://") || icon.starts_with("https://") || icon.starts_with("data:");
+        if (!url)
+            out.push_back("example_icons[" + std::to_string(i) + "] \"" + icon +
+                          "\" is a local path; serving local files is not supported yet, so the icon will not load "
+                          "(use an http(s) URL)");
+    }
+    if (o.cache_examples.value_or(false)) ignored("cache_examples=true");
+    if (o.cache_mode) ignored("cache_mode=\"" + *o.cache_mode + "\"");
+    if (o.flagging_mode && *o.flagging_mode != "never") ignored("flagging_mode=\"" + *o.flagging_mode + "\"");
+    if (o.flagging_options != defaults.flagging_options) ignored("flagging_options");
+    if (o.flagging_dir != defaults.flagging_dir) ignored("flagging_dir");
+    if (o.analytics_enabled.value_or(false))
+        out.push_back("analytics_enabled=true is ignored: gradio.cpp sends no telemetry");
+    if (o.delete_cache) ignored("delete_cache");
+    if (o.save_history) ignored("save_history=true");
+    if (o.chatbot && o.chatbot->layout != Chatbot{}.layout) ignored("chatbot.layout=\"" + o.chatbot->layout + "\"");
+    return out;
 }
 
 void ChatApp::build() {
@@ -268,28 +301,35 @@ void ChatApp::build() {
     const json::value stop_btn = button_value(o.stop_btn);
     const bool has_stop = !(std::holds_alternative<bool>(o.stop_btn) && !std::get<bool>(o.stop_btn));
 
-    auto checked_message = [validator](const json::value& v) {
-        Message m = incoming_message(v);
-        if (validator)
-            if (auto why = validator(m)) throw Error(*why);
-        return m;
-    };
+    // The user's validator as Gradio's validate step: it sees the message before the event is
+    // queued or run (the routes call it); a rejection keeps the event from ever starting.
+    // Empty when there is no validator, so the routes skip it.
+    std::function<std::vector<Rejection>(const json::array&)> validate_message;
+    if (validator)
+        validate_message = [validator](const json::array& in) -> std::vector<Rejection> {
+            if (in.empty()) return {};
+            auto text = message_text(in[0]);
+            if (!text) return {};  // not a message: the handler reports the type error
+            Message m = incoming_message(in[0]);
+            if (auto why = validator(m)) return {Rejection{"message", *why}};
+            return {};
+        };
     // Runs the chat fn for (message, history) and shapes each reply into outputs.
-    auto chat_handler = [fn, checked_message](auto shape) {
+    auto chat_handler = [fn](auto shape) {
         Handler h;
         if (fn.reply) {
-            h.call = [fn, checked_message, shape](json::array& in, EventContext&) {
-                Message m = checked_message(in[0]);
+            h.call = [fn, shape](json::array& in, EventContext&) {
+                Message m = incoming_message(in[0]);
                 json::array history = as_array(in[1]);
-                std::string reply = fn.reply(m, history_of(history));
+                std::string reply = fn.reply(std::move(m), history_of(history));
                 return shape(history, in[0], reply);
             };
         } else {
-            h.stream = [fn, checked_message, shape](json::array& in, EventContext&) -> std::unique_ptr<OutputStream> {
-                Message m = checked_message(in[0]);
+            h.stream = [fn, shape](json::array& in, EventContext&) -> std::unique_ptr<OutputStream> {
+                Message m = incoming_message(in[0]);
                 json::array history = as_array(in[1]);
                 json::value message = in[0];
-                Stream s = fn.stream(m, history_of(history));
+                ChatStream s = fn.stream(std::move(m), history_of(history));
                 return std::make_unique<ReplyStream>(std::move(s), [shape, history = std::move(history), message](const std::string& r) {
                     return shape(history, message, r);
                 });
@@ -344,6 +384,7 @@ void ChatApp::build() {
         d.queue = queue;
         d.concurrency_id = "fn:" + d.api_name;
         d.concurrency_limit = std::nullopt;  // internal steps never wait for each other
+        d.runs_user_code = false;            // the library's own step unless chat_fn() says so
         app.dependencies.push_back(std::move(d));
         return app.dependencies.back();
     };
@@ -365,6 +406,7 @@ void ChatApp::build() {
         return chained(previous, true, std::move(api_name), std::move(inputs), std::move(outputs), std::move(handler), queue);
     };
     auto chat_fn = [&](Dependency& d) -> Dependency& {
+        d.runs_user_code = true;
         d.concurrency_id = "chat_fn";
         d.concurrency_limit = o.concurrency_limit;
         d.show_progress = o.show_progress;
@@ -372,11 +414,17 @@ void ChatApp::build() {
     };
 
     // Submit chain (ids 0-5).
-    const int d0 = dep("_clear_and_save_textbox", {{textbox, "submit"}}, {textbox}, {textbox, saved_input},
-                       call([](json::array& in, EventContext&) {
-                           return json::array{update({{"interactive", false}, {"placeholder", ""}, {"value", ""}}), in[0]};
-                       }), false).id;
-    const int d1 = after(d0, "_append_message_to_history", {saved_input, chatbot}, {chatbot}, append_user, false).id;
+    Dependency& clear_box = dep("_clear_and_save_textbox", {{textbox, "submit"}}, {textbox}, {textbox, saved_input},
+                                call([](json::array& in, EventContext&) {
+                                    return json::array{update({{"interactive", false}, {"placeholder", ""}, {"value", ""}}), in[0]};
+                                }), false);
+    // With a validator the message is checked here, before the box is cleared; a rejected
+    // message must not reach the chat, so the next step runs only after a success.
+    clear_box.validate = validate_message;
+    clear_box.runs_user_code = static_cast<bool>(validate_message);
+    const int d0 = clear_box.id;
+    const int d1 = chained(d0, static_cast<bool>(validate_message), "_append_message_to_history", {saved_input, chatbot},
+                           {chatbot}, append_user, false).id;
     const int d2 = chat_fn(after(d1, "_submit_fn", {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)).id;
     const int d3 = after(d2, "lambda", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
     const int d4 = after(d3, "lambda_1", {}, {textbox}, constant({update({{"interactive", true}, {"value", nullptr}})}), true).id;
@@ -388,6 +436,7 @@ void ChatApp::build() {
     api.api_visibility = o.api_visibility;
     api.api_description = o.api_description;
     api.parameter_names = {"message", "history"};
+    api.validate = validate_message;
     api.show_progress = "full";
     // Retry chain (ids 7-13).
     auto pop_turn = call([](json::array& in, EventContext&) {

@@ -3,6 +3,8 @@
 // ChatInterface registers (protocol.md §13), with C++ handlers around the user's chat fn.
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <gradio/chat_interface.hpp>
 
@@ -17,6 +19,9 @@ public:
     [[nodiscard]] const ChatInterfaceOptions& options() const noexcept { return options_; }
     // The app with "default" concurrency limits resolved against the launch options.
     [[nodiscard]] std::shared_ptr<const App> app_for(const LaunchOptions& launch) const;
+    // One warning line per option set to a value this release accepts but does not act on
+    // yet (empty for defaults). Printed once at launch.
+    [[nodiscard]] std::vector<std::string> inert_options() const;
 
 private:
     void build();

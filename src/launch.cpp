@@ -8,6 +8,7 @@
 #include <gradio/error.hpp>
 
 #include "chat_app.hpp"
+#include "log/log.hpp"
 #include "server_impl.hpp"
 
 namespace gradio {
@@ -31,14 +32,42 @@ std::pair<std::string, std::uint16_t> resolve_address(const LaunchOptions& optio
     return {host, static_cast<std::uint16_t>(port)};
 }
 
+namespace {
+
+SessionLimits session_limits(const LaunchOptions& options) {
+    SessionLimits limits;
+    limits.max_sessions = std::max<std::size_t>(1, options.max_sessions);
+    limits.max_state_bytes = options.max_state_size;
+    limits.max_total_bytes = options.max_total_state_size;
+    limits.idle_ttl = std::chrono::seconds(std::max(1, options.session_ttl_s));
+    return limits;
+}
+
+bool is_loopback_address(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+void configure_log(const LaunchOptions& options) {
+    if (options.log_level.empty()) return;  // env GRADIO_LOG_LEVEL or the default
+    log::Level level{};
+    if (!log::parse_level(options.log_level, level))
+        throw ConfigError("[gr.launch.3] log_level must be \"debug\", \"info\", \"warn\", \"error\" or \"off\", got \"" +
+                          options.log_level + "\"");
+    log::set_level(level);
+}
+
+}  // namespace
+
 ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& options)
-    : app_(std::move(app)), pool_(options.max_threads) {
+    : app_(std::move(app)), pool_(options.max_threads), quick_pool_(2), sessions_(session_limits(options)) {
+    configure_log(options);
     auto [host, port] = resolve_address(options);
     host_ = host;
     ExecuteOptions execute{options.show_error};
     queue_ = std::make_unique<EventQueue>(
         pool_, [this, execute](const std::shared_ptr<Event>& e) { run_event(*app_, *queue_, execute, e); }, options.max_size);
-    api_ = std::make_unique<GradioApi>(*app_, *queue_, sessions_, ApiOptions{execute, options.web_dir});
+    ApiOptions api_options{execute, options.web_dir, is_loopback_address(host), options.allowed_hosts, options.trusted_proxies};
+    api_ = std::make_unique<GradioApi>(*app_, *queue_, sessions_, std::move(api_options));
     http::ServerOptions http_options;
     http_options.host = host;
     http_options.port = port;
@@ -48,7 +77,7 @@ ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& opti
     http_options.max_connections = options.max_connections;
     http_ = std::make_unique<http::HttpServer>(
         http_options, [this](http::Request& r) { return api_->handle(r); },
-        [this](std::function<void()> work) { pool_.post(std::move(work)); });
+        [this](std::function<void()> work, bool user_code) { (user_code ? pool_ : quick_pool_).post(std::move(work)); });
 }
 
 ServerImpl::~ServerImpl() { stop(); }
@@ -74,6 +103,8 @@ void ServerImpl::stop() noexcept {
     queue_->stop();
     http_->stop();
     pool_.stop();
+    quick_pool_.stop();
+    log::flush();
     stopped_cv_.notify_all();
 }
 
@@ -121,6 +152,8 @@ ChatInterface::~ChatInterface() = default;
 const ChatInterfaceOptions& ChatInterface::options() const noexcept { return app_->options(); }
 
 Server ChatInterface::start(LaunchOptions options) {
+    for (const auto& w : app_->inert_options())  // options accepted but not acted on yet
+        detail::log::warn(w, {{"option", std::string_view(w).substr(0, w.find_first_of("=[ "))}});
     auto impl = std::make_shared<detail::ServerImpl>(app_->app_for(options), options);
     impl->start();
     return Server(std::move(impl));

@@ -36,6 +36,7 @@ private:
     std::shared_ptr<const App> app_;
     std::string host_;
     WorkerPool pool_;
+    WorkerPool quick_pool_;  // the library's own steps: never behind busy user functions
     SessionRegistry sessions_;
     std::unique_ptr<EventQueue> queue_;
     std::unique_ptr<GradioApi> api_;

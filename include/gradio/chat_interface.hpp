@@ -25,6 +25,9 @@ inline constexpr int default_concurrency = -1;
 /// Every parameter of Gradio's `ChatInterface` except `fn`, with Gradio's names and defaults.
 /// Declaration order is the documented order, which C++20 designated initializers must follow.
 /// Every member has an initializer so that g++ -Wextra stays quiet about the ones you leave out.
+/// Options this release does not act on yet (multimodal, additional inputs/outputs, editable,
+/// example caching, flagging, save_history, delete_cache, chatbot layout "panel") are accepted,
+/// and setting one prints a warning naming it at launch.
 ///
 /// **Example**
 /// \code
@@ -63,38 +66,83 @@ struct ChatInterfaceOptions {
     std::optional<std::string> api_description{};
     std::string api_visibility = "public";     ///< "public", "private" or "undocumented"
     bool save_history = false;
-    /// Checks the message before it is queued; return an error text to reject it.
+    /// Checks the message before it is queued; return an error text to reject it. A rejected
+    /// message stays in the box with the text shown at it, and never reaches the chat or the
+    /// history; the API answers 422 with Gradio's validate list. Called from worker threads.
     std::function<std::optional<std::string>(const Message&)> validator{};
 };
 
 namespace detail {
 class ChatApp;
 
-/// The chat function with its return kind erased; exactly one member is set.
+/// The message and history of one streaming turn, kept on the heap so that a coroutine taking
+/// them by `const&` (or `&&`) refers to storage that outlives every `co_yield`.
+struct ChatArgs {
+    Message message;
+    History history;
+};
+
+/// A streaming reply together with the arguments its coroutine may refer to. The coroutine
+/// frame is destroyed before the arguments (member order), also on cancellation.
+class ChatStream {
+public:
+    ChatStream() = default;
+    ChatStream(std::unique_ptr<ChatArgs> args, Stream stream) noexcept
+        : args_(std::move(args)), stream_(std::move(stream)) {}
+    ChatStream(ChatStream&&) noexcept = default;
+    ChatStream& operator=(ChatStream&& other) noexcept {
+        if (this != &other) {
+            stream_ = std::move(other.stream_);  // the old frame goes before its arguments
+            args_ = std::move(other.args_);
+        }
+        return *this;
+    }
+    ~ChatStream() { stream_.reset(); }
+
+    /// Runs the coroutine to its next `co_yield`; false when it finished.
+    [[nodiscard]] bool next() { return stream_.next(); }
+    /// The whole reply so far; valid after `next()` returned true.
+    [[nodiscard]] std::string& value() { return stream_.value(); }
+    /// Destroys the coroutine frame now (cancellation); the arguments go with the object.
+    void reset() noexcept { stream_.reset(); }
+
+private:
+    std::unique_ptr<ChatArgs> args_;  // declared first: destroyed after stream_
+    Stream stream_;
+};
+
+/// The chat function with its return kind erased; exactly one member is set. Every copy of a
+/// ChatFunction calls the same user object (held once, in a shared_ptr), so a stateful functor
+/// sees every turn, from the UI and the API alike, and move-only functors are accepted.
 struct ChatFunction {
     std::function<std::string(Message, History)> reply;
-    std::function<Stream(Message, History)> stream;
+    std::function<ChatStream(Message, History)> stream;
 };
 
 template <class Fn>
 ChatFunction make_chat_function(Fn fn) {
     constexpr bool callable = std::is_invocable_v<Fn&, Message, History>;
     static_assert(callable,
-                  "ChatInterface fn must take (gr::Message, gr::History) - by value or const&");
+                  "ChatInterface fn must take (gr::Message, gr::History) - by value, const& or &&");
     if constexpr (callable) {
         using Result = std::invoke_result_t<Fn&, Message, History>;
         constexpr bool is_stream = std::is_same_v<std::remove_cvref_t<Result>, Stream>;
         constexpr bool is_text = std::is_convertible_v<Result, std::string>;
         static_assert(is_stream || is_text,
                       "ChatInterface fn must return std::string or gr::Stream");
+        auto shared = std::make_shared<Fn>(std::move(fn));
         ChatFunction out;
         if constexpr (is_stream) {
-            out.stream = [f = std::move(fn)](Message m, History h) mutable {
-                return std::invoke(f, std::move(m), std::move(h));
+            out.stream = [f = std::move(shared)](Message m, History h) {
+                // The arguments live on the heap next to the coroutine, not in this call's
+                // frame: parameters by value, const& and && are all safe across co_yield.
+                auto args = std::make_unique<ChatArgs>(ChatArgs{std::move(m), std::move(h)});
+                Stream s = std::invoke(*f, std::move(args->message), std::move(args->history));
+                return ChatStream(std::move(args), std::move(s));
             };
         } else if constexpr (is_text) {
-            out.reply = [f = std::move(fn)](Message m, History h) mutable -> std::string {
-                return std::invoke(f, std::move(m), std::move(h));
+            out.reply = [f = std::move(shared)](Message m, History h) -> std::string {
+                return std::invoke(*f, std::move(m), std::move(h));
             };
         }
         return out;
@@ -117,8 +165,14 @@ ChatFunction make_chat_function(Fn fn) {
 /// }
 /// \endcode
 /// Throws `gr::ConfigError` for invalid options.
+/// `fn` may be a function, a lambda or a function object (also a move-only one, e.g. owning a
+/// `std::unique_ptr` to a model); the interface keeps exactly one instance of it, which every
+/// UI event and API call uses. A streaming `fn` may take its parameters by value, `const&` or
+/// `&&`: the library keeps the message and history alive until the coroutine is destroyed.
+///
 /// Thread safety: construct and launch from one thread; `fn` is called from worker threads,
-/// concurrently up to `concurrency_limit`.
+/// concurrently up to `concurrency_limit` (so a stateful function object needs its own
+/// synchronisation unless `concurrency_limit` is 1).
 class ChatInterface {
 public:
     template <class Fn>

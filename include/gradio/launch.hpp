@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gradio {
 
@@ -41,7 +42,29 @@ struct LaunchOptions {
     /// Seconds between SSE keep-alive messages (Gradio: 15).
     double heartbeat_interval_s = 15.0;
     /// Most open connections (each open stream is one); beyond it new ones get 503 at once.
+    /// Lowered at start to fit the process's file descriptor limit (RLIMIT_NOFILE, whose soft
+    /// value is first raised to the hard one), keeping headroom for new clients.
     std::size_t max_connections = 20000;
+    /// Host names, besides loopback ones, that a server bound to a loopback address answers
+    /// to (e.g. the name a reverse proxy forwards). Other Host headers get 400: a web page
+    /// cannot reach the app through DNS rebinding.
+    std::vector<std::string> allowed_hosts{};
+    /// IP addresses of reverse proxies whose `X-Forwarded-Host` / `X-Forwarded-Proto` are
+    /// believed. From anyone else these headers are ignored.
+    std::vector<std::string> trusted_proxies{};
+    /// Most sessions kept at once; idle ones are evicted oldest first, and beyond the limit
+    /// with every session in use new ones get 503.
+    std::size_t max_sessions = 10000;
+    /// Largest State (chat history) one session may keep, in bytes of memory; a turn that
+    /// would exceed it fails with a clear error (413 on run/predict).
+    std::size_t max_state_size = std::size_t{8} << 20;
+    /// Memory all sessions' State may use together; idle sessions are evicted beyond it.
+    std::size_t max_total_state_size = std::size_t{512} << 20;
+    /// Seconds after which an idle session (no stream, nothing running) is forgotten.
+    int session_ttl_s = 3600;
+    /// Log level on stderr: "debug" (every request), "info", "warn", "error" or "off".
+    /// Empty: env `GRADIO_LOG_LEVEL`, else "info".
+    std::string log_level{};
 };
 
 /// A running server. Move-only; destroying it stops the server (running replies are

@@ -6,8 +6,7 @@
 ///
 /// **Example**
 /// \code
-/// // Parameters by value: a reference would dangle after the first suspension.
-/// gr::Stream slow_echo(gr::Message message, gr::History history) {
+/// gr::Stream slow_echo(const gr::Message& message, const gr::History& history) {
 ///     for (std::size_t i = 0; i < message.text.size(); ++i) {
 ///         std::this_thread::sleep_for(50ms);
 ///         co_yield "You typed: " + message.text.substr(0, i + 1);
@@ -15,7 +14,10 @@
 /// }
 /// \endcode
 ///
-/// Pitfalls: take parameters **by value**. Stopping a reply or a client leaving destroys the
+/// Parameters: by value, `const&` and `&&` all work for a chat function: `gr::ChatInterface`
+/// keeps the message and history alive until the coroutine frame is destroyed. (A coroutine you
+/// call yourself with temporaries is another matter: a reference parameter dangles once the
+/// temporary is gone, so take by value there.) Stopping a reply or a client leaving destroys the
 /// coroutine frame at its current `co_yield`, so locals are destroyed and work really stops;
 /// code that blocks for long between yields can poll `gr::stop_requested()`.
 /// Thread safety: a `Generator` is driven by one thread at a time (the server's worker pool).

@@ -12,7 +12,7 @@ std::string_view Request::header(std::string_view name) const {
     return {};
 }
 
-std::string percent_decode(std::string_view text) {
+std::string percent_decode(std::string_view text, bool plus_is_space) {
     std::string out;
     out.reserve(text.size());
     auto hexval = [](char c) -> int {
@@ -25,7 +25,7 @@ std::string percent_decode(std::string_view text) {
         if (text[i] == '%' && i + 2 < text.size() && hexval(text[i + 1]) >= 0 && hexval(text[i + 2]) >= 0) {
             out += static_cast<char>(hexval(text[i + 1]) * 16 + hexval(text[i + 2]));
             i += 2;
-        } else if (text[i] == '+') {
+        } else if (plus_is_space && text[i] == '+') {
             out += ' ';
         } else {
             out += text[i];
@@ -40,8 +40,8 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
         auto amp = q.find('&');
         auto part = q.substr(0, amp);
         auto eq = part.find('=');
-        if (percent_decode(part.substr(0, eq)) == name)
-            return eq == std::string_view::npos ? std::string{} : percent_decode(part.substr(eq + 1));
+        if (percent_decode(part.substr(0, eq), true) == name)
+            return eq == std::string_view::npos ? std::string{} : percent_decode(part.substr(eq + 1), true);
         if (amp == std::string_view::npos) break;
         q.remove_prefix(amp + 1);
     }

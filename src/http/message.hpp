@@ -19,6 +19,7 @@ struct Request {
     std::string query;    // raw query string, no '?'
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
     std::string body;
+    std::string remote_address;  // the peer's IP address, as text
 
     [[nodiscard]] std::string_view header(std::string_view name) const;
     [[nodiscard]] std::optional<std::string> query_param(std::string_view name) const;
@@ -50,12 +51,16 @@ struct StreamResponse {
     std::shared_ptr<StreamSource> source;
     unsigned status = 200;
     std::string content_type = "text/event-stream; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers;  // besides the streaming ones
 };
 
 // Work that may block (it calls user code): the transport runs it on the worker pool and
 // writes its response when it is done.
 struct Offload {
     std::function<Response()> work;
+    // False for the library's own quick steps: they run on a pool that user functions never
+    // occupy, so a busy worker pool cannot delay them.
+    bool user_code = true;
 };
 
 using Reply = std::variant<Response, StreamResponse, Offload>;
@@ -65,6 +70,7 @@ using Handler = std::function<Reply(Request&)>;
 // read; `error` is the one shape every non-2xx answer of ours has.
 [[nodiscard]] Response error_response(unsigned status, std::string_view message);
 
-[[nodiscard]] std::string percent_decode(std::string_view text);
+// `%XX` escapes decoded; '+' means a space only in query strings (form encoding), not in paths.
+[[nodiscard]] std::string percent_decode(std::string_view text, bool plus_is_space);
 
 }  // namespace gradio::detail::http

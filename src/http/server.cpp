@@ -15,9 +15,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/resource.h>
+
 #include <gradio/error.hpp>
 
 #include "http/compression.hpp"
+#include "http/utf8.hpp"
+#include "log/log.hpp"
 
 namespace gradio::detail::http {
 
@@ -39,14 +43,21 @@ struct Connection {
     std::atomic<bool> notified{false};
     std::atomic<bool> closing{false};
     tcp::socket* socket = nullptr;
+    std::list<std::shared_ptr<Connection>>::iterator position;  // in Impl::connections: O(1) removal
 };
+
+// A connection's read buffer holds a request head (or chunked trailers: Beast applies no
+// header limit to those, and throws on a field of 64 KiB) plus this much; bodies stream
+// through it. Bytes a client sends while its SSE stream is open land here too, so a client
+// that keeps sending is disconnected instead of buffered.
+constexpr std::size_t read_buffer_slack = 16 * 1024;
 
 Request to_request(bhttp::request<bhttp::string_body>& req) {
     Request r;
     r.method = std::string(req.method_string());
     std::string_view target = req.target();
     auto q = target.find('?');
-    r.path = percent_decode(target.substr(0, q));
+    r.path = percent_decode(target.substr(0, q), false);
     if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
     for (const auto& field : req) {
         std::string name(field.name_string());
@@ -66,6 +77,22 @@ void close_socket(tcp::socket& socket) {
     shutdown_send(socket);
     beast::error_code ignored;
     socket.close(ignored);
+}
+
+bool is_dynamic_text(std::string_view type) {
+    return type.starts_with("application/json") || type.starts_with("text/event-stream") || type.starts_with("text/plain");
+}
+
+// Transfer-Encoding other than exactly "chunked" (gzip, or chunked after another coding):
+// we cannot decode it, and reading on would take its body for the next request.
+bool unsupported_transfer_encoding(const bhttp::request_parser<bhttp::string_body>& parser) {
+    auto te = parser.get()[bhttp::field::transfer_encoding];
+    if (te.empty()) return false;
+    std::string value(te);
+    for (auto& ch : value) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
+    return value != "chunked";
 }
 
 // Dynamic text answers of 1 KB or more go out gzipped when the client allows it.
@@ -96,6 +123,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::list<std::shared_ptr<Connection>> connections;
     std::atomic<bool> stopping{false};
     std::uint16_t bound_port = 0;
+    // Effective connection limit: options.max_connections, lowered to fit the descriptor limit
+    // with headroom for refusals, the listener and the user's own files.
+    std::size_t max_connections = 0;
+    std::size_t refuse_budget = 0;
+    std::atomic<std::size_t> refusing{0};
 
     void wake(const std::shared_ptr<Connection>& c) {
         c->notified = true;
@@ -122,10 +154,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             beast::error_code ec = std::get<0>(wait_result);
             const std::size_t available = ec ? 0 : socket.available(ec);
             if (ec || available == 0) co_return false;
+            if (available > buffer.max_size() - buffer.size()) co_return false;
             const std::size_t got = socket.read_some(buffer.prepare(available), ec);
             if (ec) co_return false;
             buffer.commit(got);
-            if (buffer.size() > options.max_header_size + options.max_body_size) co_return false;
         }
     }
 
@@ -153,6 +185,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             out.clear();
             auto state = source.poll(out);
             if (conn.closing && state == StreamSource::Poll::wait) state = StreamSource::Poll::done;
+            (void)repair_utf8(out);
             if (!out.empty()) append_chunk(wire, out);
             if (state == StreamSource::Poll::done) wire += "0\r\n\r\n";
             if (!wire.empty() && !co_await write_wire(stream, wire)) co_return false;
@@ -173,7 +206,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         const auto status = static_cast<bhttp::status>(reply.status);
         std::string header = (version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ") + std::to_string(reply.status) + " " +
                              std::string(bhttp::obsolete_reason(status)) + "\r\nContent-Type: " + reply.content_type +
-                             "\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\n\r\n";
+                             "\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\n";
+        for (const auto& [name, value] : reply.headers) {
+            // Header values come from us; a CR or LF would still split the response.
+            if (name.find_first_of("\r\n") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) continue;
+            header += name + ": " + value + "\r\n";
+        }
+        header += "\r\n";
         std::weak_ptr<Connection> weak = conn;
         auto self = shared_from_this();
         reply.source->set_waker([weak, self] {
@@ -194,19 +233,25 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         auto result = std::make_shared<Result>();
         std::weak_ptr<Connection> weak = conn;
         auto self = shared_from_this();
-        offload([work = std::move(job.work), result, weak, self] {
+        offload(
+            [work = std::move(job.work), result, weak, self] {
             Response r;
             try {
                 r = work();
             } catch (const std::exception& e) {
-                r = error_response(500, e.what());
+                log::error("offloaded work threw", {{"error", e.what()}});
+                r = error_response(500, "Internal error.");
+            } catch (...) {
+                log::error("offloaded work threw a non-std exception");
+                r = error_response(500, "Internal error.");
             }
             {
                 std::lock_guard lock(result->mutex);
                 result->response = std::move(r);
             }
             if (auto c = weak.lock()) self->wake(c);
-        });
+            },
+            job.user_code);
         while (true) {
             {
                 std::lock_guard lock(result->mutex);
@@ -219,22 +264,37 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         }
     }
 
-    asio::awaitable<void> serve(tcp::socket socket) {
-        auto conn = std::make_shared<Connection>(socket.get_executor());
-        beast::tcp_stream stream(std::move(socket));
-        conn->socket = &stream.socket();
-        {
-            std::lock_guard lock(mutex);
-            connections.push_back(conn);
+    // Lingering close: read and drop what the client is still sending, so that closing does
+    // not reset the connection before it has read our answer.
+    asio::awaitable<void> linger(beast::tcp_stream& stream) {
+        shutdown_send(stream.socket());
+        stream.expires_after(std::chrono::seconds(2));
+        std::vector<char> sink(64 * 1024);
+        for (std::size_t drained = 0; drained < (64u << 20);) {
+            // (no structured bindings on co_await results: g++ 12 miscompiles them in coroutines)
+            auto result = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+            if (std::get<0>(result)) break;
+            drained += std::get<1>(result);
         }
-        beast::flat_buffer buffer;
-        while (!conn->closing) {
-            bhttp::request_parser<bhttp::string_body> parser;
-            parser.header_limit(static_cast<std::uint32_t>(options.max_header_size));
-            parser.body_limit(options.max_body_size);
-            stream.expires_after(options.request_timeout);
-            auto ec_result = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
-            auto ec = std::get<0>(std::move(ec_result));
+    }
+
+    // Reads one request. Returns the error answer to send (and then close) if it is bad;
+    // sets `closed` when the peer went away or timed out.
+    asio::awaitable<std::optional<Response>> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                          bhttp::request_parser<bhttp::string_body>& parser, bool& closed) {
+        closed = false;
+        parser.header_limit(static_cast<std::uint32_t>(options.max_header_size));
+        parser.body_limit(options.max_body_size);
+        stream.expires_after(options.request_timeout);
+        beast::error_code ec;
+        // Beast may throw while parsing (a 64 KiB trailer field: std::length_error); that is
+        // a bad request from this client, never a reason to take the process down.
+        try {
+            auto header_result = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+            ec = std::get<0>(header_result);
+            if (!ec && unsupported_transfer_encoding(parser))
+                co_return error_response(501, "Transfer-Encoding \"" + std::string(parser.get()[bhttp::field::transfer_encoding]) +
+                                                  "\" is not supported; send the body with Content-Length or chunked.");
             if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
                 if (parser.content_length() && *parser.content_length() > options.max_body_size) {
                     ec = bhttp::error::body_limit;
@@ -247,58 +307,96 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 auto body_result = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
                 ec = std::get<0>(body_result);
             }
-            if (ec) {
-                Response error;
-                if (ec == bhttp::error::body_limit)
-                    error = error_response(413, "Request body is larger than " + std::to_string(options.max_body_size) + " bytes.");
-                else if (ec == bhttp::error::header_limit)
-                    error = error_response(431, "Request headers are larger than " + std::to_string(options.max_header_size) + " bytes.");
-                else if (ec.category() == beast::error_code(bhttp::error::bad_target).category() &&
-                         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-                    error = error_response(400, "Malformed HTTP request: " + ec.message());
-                else
-                    break;  // closed, reset or timed out
-                co_await write_response(stream, error, 11, false);
-                // Lingering close: read and drop what the client is still sending, so that
-                // closing does not reset the connection before it has read our answer.
-                shutdown_send(stream.socket());
-                stream.expires_after(std::chrono::seconds(2));
-                std::vector<char> sink(64 * 1024);
-                for (std::size_t drained = 0; drained < (64u << 20);) {
-                    auto rec_result = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
-                    auto rec = std::get<0>(std::move(rec_result));
-                    auto got = std::get<1>(std::move(rec_result));
-                    if (rec) break;
-                    drained += got;
-                }
+        } catch (const std::exception& e) {
+            log::debug("request rejected while parsing", {{"error", e.what()}});
+            co_return error_response(431, "Request headers or trailers are larger than " + std::to_string(options.max_header_size) + " bytes.");
+        }
+        if (!ec) co_return std::nullopt;
+        if (ec == bhttp::error::body_limit)
+            co_return error_response(413, "Request body is larger than " + std::to_string(options.max_body_size) + " bytes.");
+        if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
+            co_return error_response(431, "Request headers are larger than " + std::to_string(options.max_header_size) + " bytes.");
+        if (ec.category() == beast::error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
+            ec != bhttp::error::partial_message)
+            co_return error_response(400, "Malformed HTTP request: " + ec.message());
+        closed = true;  // closed, reset or timed out
+        co_return std::nullopt;
+    }
+
+    asio::awaitable<void> serve_requests(beast::tcp_stream& stream, const std::shared_ptr<Connection>& conn, std::string remote) {
+        beast::flat_buffer buffer(options.max_header_size + read_buffer_slack);
+        while (!conn->closing) {
+            bhttp::request_parser<bhttp::string_body> parser;
+            bool closed = false;
+            auto refused = co_await read_request(stream, buffer, parser, closed);
+            if (closed) break;
+            if (refused) {
+                co_await write_response(stream, *refused, 11, false);
+                co_await linger(stream);
                 break;
             }
+            const auto started = std::chrono::steady_clock::now();
             auto& req = parser.get();
             const unsigned version = req.version();
             const bool keep_alive = req.keep_alive();
             Request request = to_request(req);
+            request.remote_address = remote;
             Reply reply;
             try {
                 reply = handler(request);
             } catch (const std::exception& e) {
                 // Fail-safe only: routes report their own errors.
-                reply = error_response(500, std::string("Internal error: ") + e.what());
+                log::error("route threw", {{"route", request.path}, {"error", e.what()}});
+                reply = error_response(500, "Internal error.");
             }
             bool ok = true;
+            unsigned status = 0;
             if (auto* job = std::get_if<Offload>(&reply)) reply = co_await run_offloaded(*job, conn);
             if (auto* response = std::get_if<Response>(&reply)) {
+                status = response->status;
+                bool encoded = false;
+                for (const auto& [name, value] : response->headers) encoded = encoded || name == "Content-Encoding";
+                if (!encoded && is_dynamic_text(response->content_type)) (void)repair_utf8(response->body);
                 compress_if_worthwhile(request, *response);
                 if (request.method == "HEAD") response->body.clear();
                 co_await write_response(stream, *response, version, keep_alive && !conn->closing);
             } else if (auto* streamed = std::get_if<StreamResponse>(&reply)) {
+                status = streamed->status;
                 ok = co_await write_stream(stream, buffer, *streamed, version, conn);
             }
+            if (log::enabled(log::Level::debug)) {
+                const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+                log::debug("request", {{"method", request.method}, {"route", request.path}, {"status", std::to_string(status)},
+                                       {"duration_ms", std::to_string(ms)}, {"peer", remote}});
+            }
             if (!ok || !keep_alive) break;
+        }
+    }
+
+    asio::awaitable<void> serve(tcp::socket socket) {
+        auto conn = std::make_shared<Connection>(socket.get_executor());
+        beast::error_code ignored;
+        auto peer = socket.remote_endpoint(ignored);
+        std::string remote = ignored ? std::string{} : peer.address().to_string();
+        beast::tcp_stream stream(std::move(socket));
+        conn->socket = &stream.socket();
+        {
+            std::lock_guard lock(mutex);
+            connections.push_back(conn);
+            conn->position = std::prev(connections.end());
+        }
+        // No exception may leave a connection: it would end the process (detached coroutine).
+        try {
+            co_await serve_requests(stream, conn, std::move(remote));
+        } catch (const std::exception& e) {
+            log::error("connection failed", {{"error", e.what()}});
+        } catch (...) {
+            log::error("connection failed with a non-std exception");
         }
         close_socket(stream.socket());
         conn->socket = nullptr;  // stop() may still have a close queued for it on this strand
         std::lock_guard lock(mutex);
-        connections.remove(conn);
+        connections.erase(conn->position);
         if (connections.empty()) drained.notify_all();
     }
 
@@ -306,42 +404,54 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     // request is read first so that closing does not reset the connection under the answer.
     asio::awaitable<void> refuse(tcp::socket socket) {
         beast::tcp_stream stream(std::move(socket));
-        stream.expires_after(std::chrono::seconds(1));
-        std::array<char, 4096> discard{};
-        co_await stream.async_read_some(asio::buffer(discard), use_tuple);
-        Response busy = error_response(503, "The server has too many open connections; try again shortly.");
-        busy.headers.emplace_back("Retry-After", "1");
-        co_await write_response(stream, busy, 11, false);
+        try {
+            stream.expires_after(std::chrono::seconds(1));
+            std::array<char, 4096> discard{};
+            co_await stream.async_read_some(asio::buffer(discard), use_tuple);
+            Response busy = error_response(503, "The server has too many open connections; try again shortly.");
+            busy.headers.emplace_back("Retry-After", "1");
+            co_await write_response(stream, busy, 11, false);
+        } catch (...) {
+        }
         close_socket(stream.socket());
+        --refusing;
     }
 
     asio::awaitable<void> accept_loop() {
         while (!stopping) {
-            auto ec_result = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
-            auto ec = std::get<0>(std::move(ec_result));
-            auto socket = std::get<1>(std::move(ec_result));
+            auto accepted = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+            auto ec = std::get<0>(accepted);
+            auto socket = std::get<1>(std::move(accepted));
             if (ec) {
                 if (ec == asio::error::operation_aborted || stopping) break;
                 // Out of file descriptors (or similar): back off instead of spinning on accept.
+                log::warn("accept failed", {{"error", ec.message()}});
                 asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
                 co_await pause.async_wait(use_tuple);
                 continue;
             }
             socket.set_option(tcp::no_delay(true), ec);
             auto executor = socket.get_executor();
-            bool full = false;
+            std::size_t open = 0;
             {
                 std::lock_guard lock(mutex);
-                full = connections.size() >= options.max_connections;
+                open = connections.size();
             }
-            if (full) asio::co_spawn(executor, refuse(std::move(socket)), asio::detached);
-            else asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
+            if (open < max_connections) {
+                asio::co_spawn(executor, serve(std::move(socket)), asio::detached);
+            } else if (refusing < refuse_budget) {
+                ++refusing;
+                asio::co_spawn(executor, refuse(std::move(socket)), asio::detached);
+            } else {
+                socket.close(ec);  // a flood: even the polite 503 would exhaust descriptors
+            }
         }
     }
 };
 
 HttpServer::HttpServer(ServerOptions options, Handler handler, Offloader offload) : impl_(std::make_shared<Impl>()) {
     impl_->options = std::move(options);
+    impl_->options.max_header_size = std::min<std::size_t>(impl_->options.max_header_size, 48u << 10);
     impl_->handler = std::move(handler);
     impl_->offload = std::move(offload);
 }
@@ -367,11 +477,41 @@ void HttpServer::start() {
     impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) throw LaunchError("Cannot listen: " + ec.message(), ec);
     impl.bound_port = impl.acceptor.local_endpoint().port();
+    impl.max_connections = impl.options.max_connections;
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+        const auto fds = static_cast<std::size_t>(files.rlim_cur);
+        const std::size_t headroom = 64 + fds / 10;
+        const std::size_t fit = fds > headroom ? fds - headroom : 1;
+        if (fit < impl.max_connections) {
+            impl.max_connections = fit;
+            log::debug("connection limit lowered to fit the file descriptor limit",
+                      {{"max_connections", std::to_string(fit)}, {"nofile", std::to_string(fds)}});
+        }
+        impl.refuse_budget = std::max<std::size_t>(1, headroom / 2);
+    } else {
+        impl.refuse_budget = 1024;
+    }
     asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
-    for (int i = 0; i < std::max(1, impl.options.io_threads); ++i) impl.threads.emplace_back([&impl] { impl.ioc.run(); });
+    for (int i = 0; i < std::max(1, impl.options.io_threads); ++i)
+        impl.threads.emplace_back([&impl] {
+            // Last line of defence: an exception thrown by a handler (not by a coroutine, whose
+            // own try/catch sees those) would end the thread and the process.
+            while (true) {
+                try {
+                    impl.ioc.run();
+                    return;
+                } catch (const std::exception& e) {
+                    log::error("I/O handler threw", {{"error", e.what()}});
+                } catch (...) {
+                    log::error("I/O handler threw a non-std exception");
+                }
+            }
+        });
 }
 
 std::uint16_t HttpServer::port() const noexcept { return impl_->bound_port; }
+std::size_t HttpServer::max_connections() const noexcept { return impl_->max_connections; }
 
 void HttpServer::stop() noexcept {
     auto& impl = *impl_;

@@ -16,16 +16,17 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 7860;
     std::size_t max_body_size = 16u << 20;
-    std::size_t max_header_size = 16u << 10;
+    std::size_t max_header_size = 16u << 10;  // at most 48 KiB: Beast throws on 64 KiB fields
     std::chrono::milliseconds request_timeout{30000};  // to send a request; idle keep-alive
     std::chrono::milliseconds write_timeout{30000};    // a client that stops reading is dropped
     std::chrono::milliseconds heartbeat{15000};        // SSE keep-alive interval
     int io_threads = 1;
-    std::size_t max_connections = 20000;              // beyond it: 503 + Retry-After, at once
+    // Beyond it: 503 + Retry-After, at once. Lowered at start to fit RLIMIT_NOFILE.
+    std::size_t max_connections = 20000;
 };
 
-// Runs `work` on the worker pool.
-using Offloader = std::function<void(std::function<void()> work)>;
+// Runs `work` on the worker pool (`user_code`) or on the pool of the library's quick steps.
+using Offloader = std::function<void(std::function<void()> work, bool user_code)>;
 
 class HttpServer {
 public:
@@ -37,6 +38,8 @@ public:
     // Binds and starts the I/O threads. Throws gradio::LaunchError (e.g. port in use).
     void start();
     [[nodiscard]] std::uint16_t port() const noexcept;
+    // The connection limit in force (after fitting it to the descriptor limit).
+    [[nodiscard]] std::size_t max_connections() const noexcept;
     // Stops accepting, ends open streams (their sources see the stop), closes connections
     // and joins the I/O threads. Idempotent.
     void stop() noexcept;

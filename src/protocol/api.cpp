@@ -1,8 +1,12 @@
 #include "protocol/api.hpp"
 
+#include <cctype>
 #include <chrono>
+#include <limits>
+#include <unordered_map>
 
 #include "assets/static_files.hpp"
+#include "protocol/diff.hpp"
 #include "protocol/json_codec.hpp"
 #include "protocol/sse.hpp"
 
@@ -11,6 +15,12 @@ namespace gradio::detail {
 namespace {
 
 using http::error_response;
+
+http::StreamResponse stream_of(std::shared_ptr<http::StreamSource> source) {
+    http::StreamResponse r;
+    r.source = std::move(source);
+    return r;
+}
 
 http::Response json_response(std::string body) { return http::Response{200, "application/json", std::move(body), {}}; }
 
@@ -42,40 +52,115 @@ std::string string_field(const json::object& o, std::string_view key) {
     return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string{};
 }
 
-// The per-session queue stream of GET /queue/data: `data: <json>` frames until the last
-// pending event of the session has completed, then close_stream.
-class SessionStream final : public http::StreamSource {
+// Reads a session's mailbox as its one reader: a newer stream on the same session takes over
+// and this one ends with a clear message; only the current reader's departure cancels the
+// session's pending events (each still gets its process_completed, for a reader that returns).
+class SessionReader : public http::StreamSource {
 public:
-    SessionStream(std::shared_ptr<Session> session, EventQueue& queue)
+    SessionReader(std::shared_ptr<Session> session, EventQueue& queue)
         : session_(std::move(session)), queue_(queue) {}
-    ~SessionStream() override { session_->set_waker({}); }
+    ~SessionReader() override { session_->detach_reader(token_); }
+
+    // Attached when the stream starts; detached only when it is destroyed, after
+    // on_disconnect() has had its chance to see whether it was still the reader.
+    void set_waker(std::function<void()> wake) override {
+        if (wake) token_ = session_->attach_reader(std::move(wake));
+    }
+    void on_disconnect() override {
+        if (!finished_ && session_->is_reader(token_) && session_->has_pending()) queue_.abandon(*session_);
+    }
+
+protected:
+    // Common checks before reading: replaced by a newer reader, or the server stopping.
+    // Returns true (and sets finished_) when the stream must end with `ended(out)` written.
+    bool must_end() {
+        if (token_ != 0 && !session_->is_reader(token_)) return finished_ = true;
+        if (queue_.stopped()) return finished_ = true;
+        return false;
+    }
+    [[nodiscard]] bool replaced() const { return token_ != 0 && !session_->is_reader(token_); }
+    // The reader has seen this event's completion; true when nothing of the session is left.
+    bool completed(const json::object& m) {
+        const auto* id = m.if_contains("event_id");
+        return id && id->is_string() && session_->complete_pending(std::string(id->get_string()));
+    }
+    static bool is_completion(const json::object& m) {
+        const auto* msg = m.if_contains("msg");
+        const auto* id = m.if_contains("event_id");
+        return msg && *msg == "process_completed" && id && id->is_string();
+    }
+
+    std::shared_ptr<Session> session_;
+    EventQueue& queue_;
+    std::uint64_t token_ = 0;
+    bool finished_ = false;
+    int idle_beats_ = 0;
+};
+
+constexpr std::string_view replaced_text = "This session's stream was replaced by a newer connection.";
+
+// The per-session queue stream of GET /queue/data: `data: <json>` frames until the last
+// pending event of the session has completed, then close_stream. Generating frames carry
+// full values in the mailbox; here they become diffs against what this reader last sent.
+class SessionStream final : public SessionReader {
+public:
+    using SessionReader::SessionReader;
 
     Poll poll(std::string& out) override {
-        json::object message;
-        while (session_->pop(message)) {
-            write_json_frame(out, message);
-            if (is_completion(message) && session_->complete_pending(std::string(message["event_id"].get_string()))) {
-                out += "data: {\"msg\":\"close_stream\",\"event_id\":null}\n\n";
-                finished_ = true;
-                return Poll::done;
-            }
-        }
-        if (queue_.stopped()) {
-            out += "data: {\"msg\":\"unexpected_error\",\"event_id\":null,\"message\":\"Server stopped unexpectedly.\",\"session_not_found\":false,\"success\":false}\n\n";
-            finished_ = true;
+        if (must_end()) {
+            const std::string_view why = replaced() ? replaced_text : std::string_view("Server stopped unexpectedly.");
+            out += "data: ";
+            write_json(out, json::object{{"msg", "unexpected_error"}, {"event_id", nullptr}, {"message", why},
+                                         {"session_not_found", false}, {"success", false}});
+            out += "\n\n";
             return Poll::done;
         }
+        json::object message;
+        while (session_->pop(message)) {
+            to_diff(message);
+            write_json_frame(out, message);
+            if (is_completion(message) && completed(message)) return close(out);
+        }
+        // Nothing pending a whole heartbeat after opening (or after the last event): nothing
+        // will come, so the stream ends instead of idling forever.
+        if (idle_beats_ > 0 && out.empty() && !session_->has_pending()) return close(out);
         return out.empty() ? Poll::wait : Poll::ready;
     }
-    void set_waker(std::function<void()> wake) override { session_->set_waker(std::move(wake)); }
-    void on_disconnect() override {
-        if (!finished_ && session_->has_pending()) queue_.abandon(*session_);
+    std::string keepalive() override {
+        ++idle_beats_;
+        return "data: {\"msg\":\"heartbeat\",\"event_id\":null}\n\n";
     }
-    std::string keepalive() override { return "data: {\"msg\":\"heartbeat\",\"event_id\":null}\n\n"; }
 
-    static bool is_completion(json::object& m) {
-        auto it = m.find("msg");
-        return it != m.end() && it->value() == "process_completed" && m["event_id"].is_string();
+private:
+    Poll close(std::string& out) {
+        out += "data: {\"msg\":\"close_stream\",\"event_id\":null}\n\n";
+        finished_ = true;
+        return Poll::done;
+    }
+    void to_diff(json::object& m) {
+        const auto* msg = m.if_contains("msg");
+        const auto* id_value = m.if_contains("event_id");
+        if (!msg || !id_value || !id_value->is_string()) return;
+        const std::string id(id_value->get_string());
+        if (*msg == "process_completed") {
+            sent_.erase(id);
+            return;
+        }
+        if (*msg != "process_generating") return;
+        auto* output = m.if_contains("output");
+        auto* data = output && output->is_object() ? output->get_object().if_contains("data") : nullptr;
+        if (!data || !data->is_array()) return;
+        auto [it, first] = sent_.try_emplace(id);
+        json::array full = data->get_array();
+        if (!first) {
+            json::array edits;
+            const auto& before = it->second;
+            const auto& now = data->get_array();
+            for (std::size_t i = 0; i < now.size(); ++i)
+                edits.push_back(diff(i < before.size() ? before[i] : json::value(nullptr), now[i]));
+            *data = std::move(edits);
+        }
+        it->second = std::move(full);
     }
     static void write_json_frame(std::string& out, const json::object& m) {
         out += "data: ";
@@ -83,24 +168,25 @@ public:
         out += "\n\n";
     }
 
-private:
-    std::shared_ptr<Session> session_;
-    EventQueue& queue_;
-    bool finished_ = false;
+    std::unordered_map<std::string, json::array> sent_;  // event id -> full values last sent
 };
 
 // GET /call/<api>/<event_id>: the session's messages translated into named events with
-// json.dumps payloads (protocol.md §6.2).
-class CallStream final : public http::StreamSource {
+// json.dumps payloads (protocol.md §6.2). Full values, never diffs.
+class CallStream final : public SessionReader {
 public:
     CallStream(std::shared_ptr<Session> session, EventQueue& queue, std::function<void()> on_end)
-        : session_(std::move(session)), queue_(queue), on_end_(std::move(on_end)) {}
+        : SessionReader(std::move(session), queue), on_end_(std::move(on_end)) {}
     ~CallStream() override {
-        session_->set_waker({});
         if (on_end_) on_end_();
     }
 
     Poll poll(std::string& out) override {
+        if (must_end()) {
+            const std::string why = replaced() ? "\"" + std::string(replaced_text) + "\"" : "\"Server stopped unexpectedly.\"";
+            append_sse_frame(out, why, "error");
+            return Poll::done;
+        }
         json::object m;
         while (session_->pop(m)) {
             const auto msg = m["msg"].is_string() ? std::string(m["msg"].get_string()) : std::string{};
@@ -114,35 +200,18 @@ public:
                 } else {
                     append_sse_frame(out, to_json(output, JsonDialect::python), "error");
                 }
-                if (SessionStream::is_completion(m) &&
-                    session_->complete_pending(std::string(m["event_id"].get_string()))) {
+                if (is_completion(m) && completed(m)) {
                     finished_ = true;
                     return Poll::done;
                 }
-            } else if (msg == "unexpected_error") {
-                append_sse_frame(out, to_json(m["message"], JsonDialect::python), "error");
-                finished_ = true;
-                return Poll::done;
             }
         }
-        if (queue_.stopped()) {
-            append_sse_frame(out, "\"Server stopped unexpectedly.\"", "error");
-            finished_ = true;
-            return Poll::done;
-        }
         return out.empty() ? Poll::wait : Poll::ready;
-    }
-    void set_waker(std::function<void()> wake) override { session_->set_waker(std::move(wake)); }
-    void on_disconnect() override {
-        if (!finished_ && session_->has_pending()) queue_.abandon(*session_);
     }
     std::string keepalive() override { return "event: heartbeat\ndata: null\n\n"; }
 
 private:
-    std::shared_ptr<Session> session_;
-    EventQueue& queue_;
     std::function<void()> on_end_;
-    bool finished_ = false;
 };
 
 // A stream that says one thing and ends: errors reported the SSE way.
@@ -187,17 +256,112 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 GradioApi::GradioApi(const App& app, EventQueue& queue, SessionRegistry& sessions, ApiOptions options)
     : app_(app), queue_(queue), sessions_(sessions), options_(std::move(options)), config_(app) {}
 
+bool GradioApi::from_trusted_proxy(const http::Request& request) const {
+    for (const auto& proxy : options_.trusted_proxies)
+        if (proxy == request.remote_address) return true;
+    return false;
+}
+
 std::string GradioApi::root_url(const http::Request& request) const {
-    std::string_view host = request.header("x-forwarded-host");
+    // Forwarded headers only count when the connection comes from a proxy we were told to
+    // trust: anyone else could make /config and the API page point elsewhere.
+    const bool proxied = from_trusted_proxy(request);
+    std::string_view host = proxied ? request.header("x-forwarded-host") : std::string_view{};
     if (auto comma = host.find(','); comma != std::string_view::npos) host = host.substr(0, comma);
     if (host.empty()) host = request.header("host");
     if (host.empty()) host = "127.0.0.1";
-    std::string_view proto = request.header("x-forwarded-proto");
+    std::string_view proto = proxied ? request.header("x-forwarded-proto") : std::string_view{};
     const bool https = starts_with(proto, "https");
     return std::string(https ? "https://" : "http://") + std::string(host);
 }
 
 http::Reply GradioApi::handle(http::Request& request) {
+    if (auto refused = check_request(request)) return std::move(*refused);
+    http::Reply reply = route(request);
+    if (request.method == "HEAD") {
+        // The headers a GET would get, never a body (a stream included).
+        if (auto* stream = std::get_if<http::StreamResponse>(&reply)) {
+            http::Response head{stream->status, stream->content_type, {}, {{"Cache-Control", "no-cache"}}};
+            reply = std::move(head);
+        }
+    }
+    if (auto* response = std::get_if<http::Response>(&reply)) add_common_headers(request, response->headers);
+    else if (auto* stream = std::get_if<http::StreamResponse>(&reply)) add_common_headers(request, stream->headers);
+    return reply;
+}
+
+std::optional<http::Response> GradioApi::check_request(const http::Request& request) const {
+    // DNS rebinding: a server on a loopback address answers only to loopback names (or the
+    // extra names it was given), so a page on evil.example resolving to 127.0.0.1 gets 400.
+    if (options_.loopback_only && !from_trusted_proxy(request) && !host_allowed(request.header("host")))
+        return error_response(400, "Invalid Host header: this server only answers to localhost names.");
+    if (request.method == "OPTIONS") {
+        http::Response preflight{200, "text/plain; charset=utf-8", "OK", {}};
+        preflight.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS, POST");
+        preflight.headers.emplace_back("Access-Control-Max-Age", "600");
+        if (auto wanted = request.header("access-control-request-headers"); !wanted.empty())
+            preflight.headers.emplace_back("Access-Control-Allow-Headers", std::string(wanted));
+        return preflight;
+    }
+    // JSON routes read only JSON: a cross-site form or text/plain POST (no CORS preflight)
+    // can never start an event (Gradio's routes behave the same way).
+    if (request.method == "POST" && starts_with(request.path, "/gradio_api/") && !is_json_type(request.header("content-type")))
+        return error_response(415, "Content-Type must be application/json.");
+    return std::nullopt;
+}
+
+bool GradioApi::host_allowed(std::string_view host) const {
+    // Strip the port: "[::1]:7860" -> "[::1]", "localhost:7860" -> "localhost".
+    std::string name(host);
+    if (auto close = name.rfind(']'); !name.empty() && name.front() == '[' && close != std::string::npos) name = name.substr(0, close + 1);
+    else if (auto colon = name.rfind(':'); colon != std::string::npos) name = name.substr(0, colon);
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (name.empty() || is_loopback_name(name)) return true;
+    for (const auto& allowed : options_.allowed_hosts)
+        if (allowed == name) return true;
+    return false;
+}
+
+bool GradioApi::is_loopback_name(std::string_view name) {
+    if (name == "localhost" || name == "[::1]" || name.ends_with(".localhost")) return true;
+    // 127.0.0.0/8 written as a dotted quad.
+    if (!starts_with(name, "127.")) return false;
+    int dots = 0;
+    for (char c : name) {
+        if (c == '.') ++dots;
+        else if (c < '0' || c > '9') return false;
+    }
+    return dots == 3;
+}
+
+bool GradioApi::is_json_type(std::string_view type) {
+    auto semicolon = type.find(';');
+    std::string media(type.substr(0, semicolon));
+    while (!media.empty() && media.back() == ' ') media.pop_back();
+    for (auto& ch : media) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return media == "application/json" || (starts_with(media, "application/") && media.ends_with("+json"));
+}
+
+void GradioApi::add_common_headers(const http::Request& request, std::vector<std::pair<std::string, std::string>>& headers) const {
+    // CORS only for origins on a loopback name or our own origin (Gradio: localhost origins
+    // for a local app); other sites cannot read our answers.
+    if (std::string_view origin = request.header("origin"); !origin.empty()) {
+        std::string_view origin_host = origin;
+        if (auto scheme = origin_host.find("://"); scheme != std::string_view::npos) origin_host.remove_prefix(scheme + 3);
+        const bool same = origin_host == request.header("host");
+        std::string name(origin_host);
+        if (auto close = name.rfind(']'); !name.empty() && name.front() == '[' && close != std::string::npos) name = name.substr(0, close + 1);
+        else if (auto colon = name.rfind(':'); colon != std::string::npos) name = name.substr(0, colon);
+        if (same || is_loopback_name(name) || name == "0.0.0.0") {
+            headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
+            headers.emplace_back("Access-Control-Allow-Credentials", "true");
+        }
+        headers.emplace_back("Vary", "Origin");
+    }
+    headers.emplace_back("X-Content-Type-Options", "nosniff");
+}
+
+http::Reply GradioApi::route(http::Request& request) {
     std::string_view path = request.path;
     // Gradio registers most routes with and without a trailing slash.
     if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
@@ -222,7 +386,7 @@ http::Reply GradioApi::handle(http::Request& request) {
         if (route == "/cancel") return post ? cancel(request) : error_response(405, "Method Not Allowed");
         if (route == "/reset") return post ? http::Reply(json_response("{\"success\":true}")) : error_response(405, "Method Not Allowed");
         if (route == "/app_id" && get) return json_response("{\"app_id\":" + std::to_string(config_.app_id()) + "}");
-        if (starts_with(route, "/heartbeat/") && get) return http::StreamResponse{std::make_shared<HeartbeatStream>(queue_)};
+        if (starts_with(route, "/heartbeat/") && get) return stream_of(std::make_shared<HeartbeatStream>(queue_));
         if (starts_with(route, "/call/")) {
             std::string_view rest = route.substr(6);
             bool v2 = false;
@@ -254,11 +418,73 @@ http::Reply GradioApi::handle(http::Request& request) {
     return error_response(404, "Not Found");
 }
 
+namespace {
+
+// fn_index as the dependency it names; an error answer for anything else (wrong type, out
+// of range: 4294967302 must not wrap around to 6).
+const Dependency* dependency_at(const App& app, const json::value& fn, http::Response& error) {
+    if (!fn.is_int64() && !fn.is_uint64()) {
+        error = validation_error("fn_index", "Input should be a valid integer", fn);
+        return nullptr;
+    }
+    const Dependency* dep = nullptr;
+    if (fn.is_int64() && fn.get_int64() >= 0 && fn.get_int64() <= std::numeric_limits<int>::max())
+        dep = app.dependency(static_cast<int>(fn.get_int64()));
+    if (!dep || !dep->backend_fn()) {
+        error = error_response(404, "No function with fn_index " + to_json(fn) + ".");
+        return nullptr;
+    }
+    return dep;
+}
+
+// Gradio's 422 for a validator's rejections (protocol.md §5.1).
+http::Response rejected(const std::vector<Rejection>& rejections) {
+    json::array detail;
+    std::string summary;
+    for (const auto& r : rejections) {
+        detail.push_back(json::object{{"__type__", "validate"}, {"is_valid", false}, {"message", r.message},
+                                      {"parameter_name", r.parameter_name}});
+        if (!summary.empty()) summary += "; ";
+        summary += r.parameter_name + ": " + r.message;
+    }
+    json::object body{{"detail", std::move(detail)},
+                      {"error", json::object{{"code", 422}, {"type", "validation_error"}, {"message", summary}}}};
+    return http::Response{422, "application/json", to_json(body), {}};
+}
+
+}  // namespace
+
+http::Reply GradioApi::validated(const Dependency& dep, json::array values, std::function<http::Response(json::array)> then) {
+    if (!dep.validate) return then(std::move(values));
+    // The validator is user code: it runs off the I/O threads, on the pool of quick steps.
+    return http::Offload{[&dep, values = std::move(values), then = std::move(then)]() mutable -> http::Response {
+                             auto rejections = dep.validate(values);
+                             if (!rejections.empty()) return rejected(rejections);
+                             return then(std::move(values));
+                         },
+                         false};
+}
+
+std::shared_ptr<Session> GradioApi::session_for(const std::string& hash, http::Response& error) {
+    SessionRegistry::Refusal why{};
+    auto session = sessions_.get_or_create(hash, &why);
+    if (session) return session;
+    if (why == SessionRegistry::Refusal::bad_hash)
+        error = error_response(400, "session_hash must be 1 to " + std::to_string(sessions_.limits().max_hash_length) + " characters.");
+    else {
+        error = error_response(503, "The server has too many active sessions; try again shortly.");
+        error.headers.emplace_back("Retry-After", "1");
+    }
+    return nullptr;
+}
+
 http::Response GradioApi::enqueue(const Dependency& dep, json::array data, json::value event_data,
                                   const std::string& session_hash, bool simple_format, std::string* event_id_out) {
     auto event = std::make_shared<Event>();
     event->id = new_event_id();
-    event->session = sessions_.get_or_create(session_hash.empty() ? event->id : session_hash);
+    http::Response error;
+    event->session = session_for(session_hash.empty() ? event->id : session_hash, error);
+    if (!event->session) return error;
     event->dependency = &dep;
     event->data = std::move(data);
     event->event_data = std::move(event_data);
@@ -268,7 +494,11 @@ http::Response GradioApi::enqueue(const Dependency& dep, json::array data, json:
     if (result.status == EventQueue::JoinStatus::full)
         return error_response(503, "Queue is full. Max size is " + std::to_string(queue_.max_size().value_or(0)) +
                                        " and size is " + std::to_string(result.waiting) + ".");
+    if (result.status == EventQueue::JoinStatus::session_full)
+        return error_response(429, "This session has " + std::to_string(sessions_.limits().max_events) +
+                                       " events whose results were not read yet; read them (queue/data) before sending more.");
     if (event_id_out) *event_id_out = event->id;
+    if (session_hash.empty() || simple_format) sessions_.remember_call(event->id, event->session);
     return json_response("{\"event_id\":\"" + event->id + "\"}");
 }
 
@@ -283,14 +513,14 @@ http::Reply GradioApi::queue_join(const http::Request& request) {
     if (session_hash.empty()) return error_response(400, "Session hash not found.");
     auto fn = body->find("fn_index");
     if (fn == body->end() || fn->value().is_null()) return error_response(400, "No function index provided.");
-    if (!fn->value().is_int64()) return validation_error("fn_index", "Input should be a valid integer", fn->value());
-    const Dependency* dep = app_.dependency(static_cast<int>(fn->value().get_int64()));
-    if (!dep || !dep->backend_fn())
-        return error_response(404, "No function with fn_index " + std::to_string(fn->value().get_int64()) + ".");
+    const Dependency* dep = dependency_at(app_, fn->value(), error);
+    if (!dep) return error;
     json::array values = std::move(data->value().get_array());
     if (auto why = check_arity(app_, *dep, values, false); !why.empty()) return validation_error("data", why, nullptr);
     json::value event_data = body->contains("event_data") ? (*body)["event_data"] : json::value(nullptr);
-    return enqueue(*dep, std::move(values), std::move(event_data), session_hash, false, nullptr);
+    return validated(*dep, std::move(values), [this, dep, event_data = std::move(event_data), session_hash](json::array v) mutable {
+        return enqueue(*dep, std::move(v), std::move(event_data), session_hash, false, nullptr);
+    });
 }
 
 http::Reply GradioApi::queue_data(const http::Request& request) {
@@ -298,10 +528,10 @@ http::Reply GradioApi::queue_data(const http::Request& request) {
     if (!session_hash || session_hash->empty()) return error_response(400, "Session hash not found.");
     auto session = sessions_.find(*session_hash);
     if (!session) {
-        return http::StreamResponse{std::make_shared<OneShotStream>(
-            "data: {\"msg\":\"unexpected_error\",\"event_id\":null,\"message\":\"404: Not Found\",\"session_not_found\":true,\"success\":false}\n\n")};
+        return stream_of(std::make_shared<OneShotStream>(
+            "data: {\"msg\":\"unexpected_error\",\"event_id\":null,\"message\":\"404: Not Found\",\"session_not_found\":true,\"success\":false}\n\n"));
     }
-    return http::StreamResponse{std::make_shared<SessionStream>(std::move(session), queue_)};
+    return stream_of(std::make_shared<SessionStream>(std::move(session), queue_));
 }
 
 http::Reply GradioApi::call_post(const http::Request& request, std::string_view api_name, bool keyword_form) {
@@ -336,38 +566,24 @@ http::Reply GradioApi::call_post(const http::Request& request, std::string_view 
     }
     if (auto why = check_arity(app_, *dep, values, true); !why.empty()) return validation_error("data", why, nullptr);
     const std::string session_hash = string_field(*body, "session_hash");
-    std::string event_id;
-    http::Response answer = enqueue(*dep, std::move(values), nullptr, session_hash, true, &event_id);
-    if (answer.status == 200 && !session_hash.empty()) {
-        std::lock_guard lock(call_mutex_);
-        if (call_sessions_.size() > 100000) call_sessions_.clear();  // forgotten GETs must not grow forever
-        call_sessions_[event_id] = session_hash;
-    }
-    return answer;
+    return validated(*dep, std::move(values), [this, dep, session_hash](json::array v) {
+        return enqueue(*dep, std::move(v), nullptr, session_hash, true, nullptr);
+    });
 }
 
 http::Reply GradioApi::call_stream(std::string_view event_id) {
     std::string key(event_id);
-    std::string session_hash = key;
-    {
-        std::lock_guard lock(call_mutex_);
-        if (auto it = call_sessions_.find(key); it != call_sessions_.end()) session_hash = it->second;
-    }
-    auto session = sessions_.find(session_hash);
+    auto session = sessions_.find_call(key);
     if (!session || !session->is_pending(key))
-        return http::StreamResponse{std::make_shared<OneShotStream>(sse_frame("\"404: Not Found\"", "error"))};
+        return stream_of(std::make_shared<OneShotStream>(sse_frame("\"404: Not Found\"", "error")));
     // A call without session_hash ran in a session named after its event: nobody can reach
     // it again once its stream is over.
-    const bool own_session = session_hash == key;
+    const bool own_session = session->hash() == key;
     auto forget = [this, key, own_session] {
-        if (own_session) {
-            sessions_.erase(key);
-            return;
-        }
-        std::lock_guard lock(call_mutex_);
-        call_sessions_.erase(key);
+        if (own_session) sessions_.erase(key);
+        else sessions_.forget_call(key);
     };
-    return http::StreamResponse{std::make_shared<CallStream>(std::move(session), queue_, forget)};
+    return stream_of(std::make_shared<CallStream>(std::move(session), queue_, forget));
 }
 
 http::Reply GradioApi::run(const http::Request& request, std::string_view api_name) {
@@ -376,27 +592,33 @@ http::Reply GradioApi::run(const http::Request& request, std::string_view api_na
     if (!body) return error;
     const Dependency* dep = nullptr;
     if (auto fn = body->find("fn_index"); fn != body->end() && !fn->value().is_null()) {
-        if (!fn->value().is_int64()) return validation_error("fn_index", "Input should be a valid integer", fn->value());
-        dep = app_.dependency(static_cast<int>(fn->value().get_int64()));
-        if (!dep || !dep->backend_fn())
-            return error_response(404, "No function with fn_index " + std::to_string(fn->value().get_int64()) + ".");
+        dep = dependency_at(app_, fn->value(), error);
+        if (!dep) return error;
     } else {
         dep = app_.endpoint(api_name);
         if (!dep) return error_response(404, "There is no endpoint named \"/" + std::string(api_name) + "\".");
     }
+    // Queued functions run only through the queue, so that concurrency_limit and max_size
+    // hold for every client (Gradio's api_open=False behaviour).
+    if (dep->queue)
+        return error_response(404, "This API endpoint does not accept direct HTTP POST requests. Please join the queue to use this API.");
     auto data = body->find("data");
     if (data == body->end()) return validation_error("data", "Field required", nullptr);
     if (!data->value().is_array()) return validation_error("data", "Input should be a valid list", data->value());
     json::array values = std::move(data->value().get_array());
     if (auto why = check_arity(app_, *dep, values, true); !why.empty()) return validation_error("data", why, nullptr);
     std::string session_hash = string_field(*body, "session_hash");
-    auto session = sessions_.get_or_create(session_hash.empty() ? new_event_id() : session_hash);
+    auto session = session_for(session_hash.empty() ? new_event_id() : session_hash, error);
+    if (!session) return error;
     json::value event_data = body->contains("event_data") ? (*body)["event_data"] : json::value(nullptr);
-    return http::Offload{[this, dep, values = std::move(values), event_data = std::move(event_data), session]() mutable {
-        bool failed = false;
-        json::object output = run_direct(app_, options_.execute, *dep, std::move(values), std::move(event_data), session, failed);
-        return http::Response{failed ? 500u : 200u, "application/json", to_json(output), {}};
-    }};
+    auto work = [this, dep, event_data = std::move(event_data), session](json::array v) mutable {
+        unsigned status = 200;
+        json::object output = run_direct(app_, options_.execute, *dep, std::move(v), std::move(event_data), session, status);
+        return http::Response{status, "application/json", to_json(output), {}};
+    };
+    if (dep->validate) return validated(*dep, std::move(values), std::move(work));
+    return http::Offload{[work = std::move(work), values = std::move(values)]() mutable { return work(std::move(values)); },
+                         dep->runs_user_code};
 }
 
 http::Reply GradioApi::cancel(const http::Request& request) {
@@ -409,8 +631,10 @@ http::Reply GradioApi::cancel(const http::Request& request) {
     if (session_hash.empty()) return validation_error("session_hash", "Field required", nullptr);
     if (event_id.empty()) return validation_error("event_id", "Field required", nullptr);
     if (fn == body->end() || !fn->value().is_int64()) return validation_error("fn_index", "Field required", nullptr);
-    if (auto session = sessions_.find(session_hash))
-        queue_.cancel(session, static_cast<int>(fn->value().get_int64()), event_id);
+    const auto fn_index = fn->value().get_int64();
+    if (fn_index < 0 || fn_index > std::numeric_limits<int>::max())
+        return error_response(404, "No function with fn_index " + std::to_string(fn_index) + ".");
+    if (auto session = sessions_.find(session_hash)) queue_.cancel(session, static_cast<int>(fn_index), event_id);
     return json_response("{\"success\":true}");
 }
 

@@ -3,7 +3,9 @@
 // call/..., run/..., cancel, reset, heartbeat}, plus the UI's static files.
 // Transport-neutral: takes http::Request, returns http::Reply.
 
-#include <map>
+#include <functional>
+#include <optional>
+#include <vector>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,6 +22,12 @@ namespace gradio::detail {
 struct ApiOptions {
     ExecuteOptions execute;
     std::string web_dir;
+    // Bound to a loopback address: answer only requests whose Host is a loopback name or
+    // one of `allowed_hosts` (DNS-rebinding protection).
+    bool loopback_only = true;
+    std::vector<std::string> allowed_hosts;
+    // Peers whose X-Forwarded-Host / X-Forwarded-Proto are believed.
+    std::vector<std::string> trusted_proxies;
 };
 
 class GradioApi {
@@ -28,7 +36,20 @@ public:
 
     http::Reply handle(http::Request& request);
 
+    // "application/json" or "application/<x>+json", any parameters.
+    [[nodiscard]] static bool is_json_type(std::string_view content_type);
+    [[nodiscard]] static bool is_loopback_name(std::string_view host_without_port);
+
 private:
+    http::Reply route(http::Request& request);
+    // Refusals that apply to every route (Host, preflight, content type); nullopt to go on.
+    [[nodiscard]] std::optional<http::Response> check_request(const http::Request& request) const;
+    [[nodiscard]] bool host_allowed(std::string_view host_header) const;
+    [[nodiscard]] bool from_trusted_proxy(const http::Request& request) const;
+    void add_common_headers(const http::Request& request, std::vector<std::pair<std::string, std::string>>& headers) const;
+    // Runs the dependency's validator (if any) before `then`; 422 when it rejects.
+    http::Reply validated(const Dependency& dep, json::array values, std::function<http::Response(json::array)> then);
+    std::shared_ptr<Session> session_for(const std::string& hash, http::Response& error);
     http::Reply queue_join(const http::Request& request);
     http::Reply queue_data(const http::Request& request);
     http::Reply call_post(const http::Request& request, std::string_view api_name, bool keyword_form);
@@ -45,8 +66,6 @@ private:
     SessionRegistry& sessions_;
     ApiOptions options_;
     ConfigDocument config_;
-    std::mutex call_mutex_;
-    std::map<std::string, std::string> call_sessions_;  // /call event id -> its session hash
 };
 
 }  // namespace gradio::detail

@@ -12,9 +12,24 @@
 
 #include <boost/json.hpp>
 
+#include <gradio/error.hpp>
+
 namespace gradio::detail {
 
 namespace json = boost::json;
+
+// A handler's inputs are malformed (the client's fault, not the fn's): shown to the user like
+// gr::Error on the queue, answered with 422 on run/predict.
+class InputError : public Error {
+public:
+    explicit InputError(const std::string& message) : Error(message) {}
+};
+
+// A session's State would grow beyond its limit: shown like gr::Error, 413 on run/predict.
+class StateTooLarge : public Error {
+public:
+    explicit StateTooLarge(const std::string& message) : Error(message) {}
+};
 
 struct Component {
     int id = 0;
@@ -54,6 +69,12 @@ struct Target {
     std::string event;
 };
 
+// One input a validator rejected (Gradio's gr.validate(False, message)).
+struct Rejection {
+    std::string parameter_name;
+    std::string message;
+};
+
 struct Dependency {
     int id = 0;
     std::vector<Target> targets;
@@ -75,6 +96,12 @@ struct Dependency {
     std::string concurrency_id;
     std::optional<int> concurrency_limit;  // nullopt = unlimited
     Handler handler;
+    // Gradio's validator: runs on the worker pool before the event is queued or run; a
+    // non-empty result refuses the request with 422 and Gradio's validate list.
+    std::function<std::vector<Rejection>(const json::array& inputs)> validate;
+    // False for the library's own trivial steps (save state, clear the box): they run on a
+    // small pool of their own so that busy user functions never delay them.
+    bool runs_user_code = true;
 
     [[nodiscard]] bool backend_fn() const { return handler.call || handler.stream; }
     [[nodiscard]] bool generator() const { return static_cast<bool>(handler.stream); }

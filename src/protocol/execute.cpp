@@ -7,6 +7,7 @@
 #include <gradio/error.hpp>
 #include <gradio/stream.hpp>
 
+#include "log/log.hpp"
 #include "protocol/diff.hpp"
 
 namespace gradio::detail {
@@ -23,6 +24,19 @@ struct CancelScope {
     CancelScope& operator=(const CancelScope&) = delete;
 };
 
+// Every failure leaves a trace in the log, above all the ones whose text the user never sees.
+void log_failure(std::exception_ptr error, const Dependency& dep, const std::string& event_id) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const Error& e) {
+        log::info("function raised gr::Error", {{"fn", dep.api_name}, {"event", event_id}, {"error", e.what()}});
+    } catch (const std::exception& e) {
+        log::error("function threw", {{"fn", dep.api_name}, {"event", event_id}, {"error", e.what()}});
+    } catch (...) {
+        log::error("function threw a non-std exception", {{"fn", dep.api_name}, {"event", event_id}});
+    }
+}
+
 double seconds_since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -35,6 +49,8 @@ json::array resolve_inputs(const App& app, const Dependency& dep, json::array da
     }
     return data;
 }
+
+std::size_t session_limit_bytes(const Session& session) { return session.limits().max_state_bytes; }
 
 // Stores State outputs in the session and sends null in their place (protocol.md §5.4);
 // returns the ids of changed States that have a .change listener.
@@ -50,7 +66,9 @@ json::array store_states(const App& app, const Dependency& dep, json::array& out
             for (const auto& t : d.targets)
                 if (t.component == c->id && t.event == "change") listened = true;
         if (listened && !python_equal(old_value, outputs[i])) changed.push_back(c->id);
-        session.set_state(c->id, std::move(outputs[i]));
+        if (!session.set_state(c->id, std::move(outputs[i])))
+            throw StateTooLarge("This conversation is too long for the server to keep (its limit is " +
+                                std::to_string(session_limit_bytes(session) >> 10) + " KiB); start a new chat.");
         outputs[i] = nullptr;
     }
     return changed;
@@ -131,8 +149,8 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     Session& session = *event->session;
     const std::string& id = event->id;
     auto average = queue.average_duration(dep.id);
-    event->emit(json::object{{"msg", "process_starts"}, {"event_id", id},
-                             {"eta", average ? json::value(*average) : json::value(nullptr)}});
+    event->emit(Session::Kind::other, json::object{{"msg", "process_starts"}, {"event_id", id},
+                                                   {"eta", average ? json::value(*average) : json::value(nullptr)}});
 
     EventContext context{session.hash(), event->event_data, &event->cancelled};
     CancelScope scope(&event->cancelled);
@@ -142,8 +160,13 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     bool have_output = false;
     // A stopped or failed stream keeps the State it had reached (the partial reply stays).
     auto keep_state = [&] {
-        if (have_output) (void)store_states(app, dep, last, session);
+        if (!have_output) return;
         have_output = false;
+        try {
+            (void)store_states(app, dep, last, session);
+        } catch (const StateTooLarge&) {
+            // the previous State stays
+        }
     };
     try {
         json::array inputs = resolve_inputs(app, dep, std::move(event->data), session);
@@ -169,19 +192,14 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             // States are stored once at the end; on the wire they are always null.
             for (std::size_t i = 0; i < dep.outputs.size() && i < sent.size(); ++i)
                 if (const Component* c = app.component(dep.outputs[i]); c && c->is_state()) sent[i] = nullptr;
-            json::array data;
-            if (last_sent.empty() || event->simple_format) {
-                data = sent;
-            } else {
-                for (std::size_t i = 0; i < sent.size(); ++i)
-                    data.push_back(diff(i < last_sent.size() ? last_sent[i] : json::value(nullptr), sent[i]));
-            }
-            last_sent = std::move(sent);
+            // Full values: the reader turns them into diffs against what it last delivered,
+            // so a lagging reader gets the newest value once instead of every step.
+            last_sent = sent;
             const double duration = seconds_since(step_started);
-            event->emit(json::object{
-                {"msg", "process_generating"}, {"event_id", id},
-                {"output", output_object(std::move(data), true, duration, queue.average_duration(dep.id), {})},
-                {"success", true}, {"time_limit", nullptr}});
+            event->emit(Session::Kind::generating,
+                        json::object{{"msg", "process_generating"}, {"event_id", id},
+                                     {"output", output_object(std::move(sent), true, duration, queue.average_duration(dep.id), {})},
+                                     {"success", true}, {"time_limit", nullptr}});
             step_started = Clock::now();
         }
         stream.reset();  // destroys the coroutine now, on this worker, not at some later point
@@ -190,6 +208,7 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             return;
         }
         json::array changed = have_output ? store_states(app, dep, last, session) : json::array{};
+        have_output = false;
         if (last_sent.empty()) last_sent = json::array(dep.outputs.size(), nullptr);
         const double duration = seconds_since(step_started);
         queue.record_duration(dep.id, seconds_since(started));
@@ -202,14 +221,15 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
         if (event->cancelled) return;
         json::value title;
         json::object payload = error_output(error, options, title);
+        log_failure(error, dep, id);
         (void)event->complete(completed_message(id, std::move(payload), false, std::move(title)));
     }
 }
 
 json::object run_direct(const App& app, const ExecuteOptions& options, const Dependency& dep,
                         json::array data, json::value event_data,
-                        const std::shared_ptr<Session>& session, bool& failed) {
-    failed = false;
+                        const std::shared_ptr<Session>& session, unsigned& status) {
+    status = 200;
     std::atomic<bool> never_cancelled{false};
     EventContext context{session->hash(), std::move(event_data), &never_cancelled};
     const auto started = Clock::now();
@@ -232,9 +252,24 @@ json::object run_direct(const App& app, const ExecuteOptions& options, const Dep
         const double duration = seconds_since(started);
         return output_object(std::move(outputs), generating, duration, duration, std::move(changed));
     } catch (...) {
-        failed = true;
+        auto error = std::current_exception();
+        try {
+            throw;
+        } catch (const InputError&) {
+            status = 422;
+        } catch (const StateTooLarge&) {
+            status = 413;
+        } catch (const std::invalid_argument& e) {
+            // A value that does not decode (a malformed message in a history): the client's
+            // input, so a 422 that says what is wrong.
+            status = 422;
+            return json::object{{"error", e.what()}, {"visible", true}};
+        } catch (...) {
+            status = 500;
+        }
+        log_failure(error, dep, "");
         json::value title;
-        return error_output(std::current_exception(), options, title);
+        return error_output(error, options, title);
     }
 }
 

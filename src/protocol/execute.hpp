@@ -22,11 +22,12 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
                const std::shared_ptr<Event>& event);
 
 // Runs a dependency directly (POST /run/predict) and returns Gradio's output object;
-// a generator contributes its first yield. On failure `failed` is set and the error payload
-// (protocol.md §5.4) is returned instead.
+// a generator contributes its first yield. `status` is 200, or on failure 422 (malformed
+// input), 413 (State too large) or 500 (the function failed), with the error payload
+// (protocol.md §5.4) returned instead.
 json::object run_direct(const App& app, const ExecuteOptions& options, const Dependency& dep,
                         json::array data, json::value event_data,
-                        const std::shared_ptr<Session>& session, bool& failed);
+                        const std::shared_ptr<Session>& session, unsigned& status);
 
 // Checks the number of values against the dependency's inputs. For the /call API (`pad_state`)
 // a list that leaves out the State inputs gets null inserted there, as Gradio does.

@@ -1,28 +1,20 @@
 #include "queue/event_queue.hpp"
 
 #include <algorithm>
-#include <random>
 
 namespace gradio::detail {
 
-std::string new_event_id() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string id(32, '0');
-    for (int half = 0; half < 2; ++half) {
-        auto bits = rng();
-        for (int i = 0; i < 16; ++i) {
-            id[static_cast<std::size_t>(half * 16 + i)] = hex[bits & 0xF];
-            bits >>= 4;
-        }
-    }
-    return id;
-}
+namespace {
+// Rank updates for long queues are sent at most this often (each is O(waiting)); short
+// queues hear of every move.
+constexpr auto broadcast_interval = std::chrono::milliseconds(100);
+constexpr std::size_t always_broadcast_below = 256;
+}  // namespace
 
-bool Event::emit(json::object message) {
+bool Event::emit(Session::Kind kind, json::object message) {
     std::lock_guard lock(emit_mutex_);
     if (completed_ || cancelled) return false;
-    session->push(std::move(message));
+    session->push(id, kind, std::move(message));
     return true;
 }
 
@@ -30,8 +22,13 @@ bool Event::complete(json::object message) {
     std::lock_guard lock(emit_mutex_);
     if (completed_) return false;
     completed_ = true;
-    session->push(std::move(message));
+    session->push(id, Session::Kind::other, std::move(message));
     return true;
+}
+
+bool Event::completed() const {
+    std::lock_guard lock(emit_mutex_);
+    return completed_;
 }
 
 EventQueue::EventQueue(WorkerPool& pool, Runner runner, std::optional<int> max_size)
@@ -43,137 +40,162 @@ json::object EventQueue::cancelled_message(const std::string& event_id) {
                         {"used_cache", nullptr}, {"cache_duration", nullptr}, {"avg_time", nullptr}};
 }
 
+std::optional<double> EventQueue::average_locked(int fn_index) const {
+    auto it = durations_.find(fn_index);
+    if (it == durations_.end() || it->second.second == 0) return std::nullopt;
+    return it->second.first / static_cast<double>(it->second.second);
+}
+
 EventQueue::JoinResult EventQueue::join(const std::shared_ptr<Event>& event) {
     std::lock_guard lock(mutex_);
     if (stopped_) return {JoinStatus::stopped, total_waiting_};
     if (max_size_ && total_waiting_ >= static_cast<std::size_t>(*max_size_))
         return {JoinStatus::full, total_waiting_};
+    if (!event->session->add_pending(event->id, event)) return {JoinStatus::session_full, total_waiting_};
     const Dependency& dep = *event->dependency;
     auto& group = groups_[dep.concurrency_id];
     group.limit = dep.concurrency_limit;
+    event->expected_ = average_locked(dep.id);
+    event->stage_ = Event::Stage::waiting;
+    const double ahead = group.expected_sum;
     group.waiting.push_back(event);
+    group.expected_sum += event->expected_.value_or(0);
     ++total_waiting_;
-    event->session->add_pending(event->id);
-    event->session->push(estimation_locked(group, group.waiting.size() - 1));
+    event->session->push(event->id, Session::Kind::estimation, estimation_locked(group, *event, group.live() - 1, ahead));
     dispatch_locked(group);
     return {JoinStatus::queued, total_waiting_};
 }
 
-json::object EventQueue::estimation_locked(const Group& group, std::size_t rank) const {
-    const auto& event = group.waiting[rank];
+json::object EventQueue::estimation_locked(const Group& group, const Event& event, std::size_t rank, double ahead) const {
     json::value eta = nullptr;
-    auto avg_of = [this](int fn) -> std::optional<double> {
-        auto it = durations_.find(fn);
-        if (it == durations_.end() || it->second.second == 0) return std::nullopt;
-        return it->second.first / static_cast<double>(it->second.second);
-    };
-    if (auto avg = avg_of(event->dependency->id)) {
+    if (auto avg = average_locked(event.dependency->id)) {
         // Time until a slot frees up, plus the work queued ahead of this event spread over
-        // the group's slots, plus this event's own run (protocol.md §10.2).
+        // the group's slots, plus this event's own run (protocol.md §10.2). `ahead` is the
+        // prefix sum of the expected run times before it.
         double until_free = 0;
         const bool saturated = group.limit && group.running.size() >= static_cast<std::size_t>(*group.limit);
         if (saturated) {
             double soonest = -1;
             for (const auto& r : group.running) {
-                auto ravg = avg_of(r->dependency->id).value_or(*avg);
-                double left = ravg - std::chrono::duration<double>(Clock::now() - r->started).count();
+                const double ravg = r->expected_.value_or(*avg);
+                const double left = ravg - std::chrono::duration<double>(Clock::now() - r->started).count();
                 if (soonest < 0 || left < soonest) soonest = left;
             }
             until_free = std::max(0.0, soonest);
         }
-        double ahead = 0;
-        for (std::size_t i = 0; i < rank; ++i)
-            ahead += avg_of(group.waiting[i]->dependency->id).value_or(*avg);
         const double slots = group.limit ? static_cast<double>(*group.limit) : 1.0;
         eta = *avg + (group.limit ? ahead / slots : 0.0) + until_free;
     }
-    return json::object{{"msg", "estimation"}, {"event_id", event->id},
+    return json::object{{"msg", "estimation"}, {"event_id", event.id},
                         {"rank", static_cast<std::int64_t>(rank)},
-                        {"queue_size", static_cast<std::int64_t>(group.waiting.size())},
+                        {"queue_size", static_cast<std::int64_t>(group.live())},
                         {"rank_eta", eta}};
 }
 
 void EventQueue::broadcast_estimations_locked(Group& group) {
-    for (std::size_t rank = 0; rank < group.waiting.size(); ++rank)
-        group.waiting[rank]->session->push(estimation_locked(group, rank));
+    const auto now = Clock::now();
+    if (group.live() > always_broadcast_below && now - group.last_broadcast < broadcast_interval) return;
+    group.last_broadcast = now;
+    std::size_t rank = 0;
+    double ahead = 0;
+    for (const auto& e : group.waiting) {
+        if (e->cancelled) continue;
+        e->session->push(e->id, Session::Kind::estimation, estimation_locked(group, *e, rank, ahead));
+        ++rank;
+        ahead += e->expected_.value_or(0);
+    }
 }
 
 void EventQueue::dispatch_locked(Group& group) {
     bool started_any = false;
     while (!group.waiting.empty() &&
            (!group.limit || group.running.size() < static_cast<std::size_t>(*group.limit))) {
-        auto event = group.waiting.front();
+        auto event = std::move(group.waiting.front());
         group.waiting.pop_front();
+        if (event->stage_ != Event::Stage::waiting) {  // cancelled while waiting
+            --group.dead;
+            continue;
+        }
         --total_waiting_;
+        group.expected_sum -= event->expected_.value_or(0);
+        event->stage_ = Event::Stage::running;
         event->started = Clock::now();
         group.running.push_back(event);
+        event->running_pos_ = std::prev(group.running.end());
         started_any = true;
         pool_.post([this, event] {
             runner_(event);
+            // Whatever stopped it, an event that started ends with one process_completed.
+            (void)event->complete(cancelled_message(event->id));
             finished(event);
         });
     }
+    if (group.waiting.empty()) group.expected_sum = 0;  // no drift from float sums
     // Those still waiting moved up: tell them their new rank.
-    if (started_any && !group.waiting.empty()) broadcast_estimations_locked(group);
+    if (started_any && group.live() > 0) broadcast_estimations_locked(group);
 }
 
 void EventQueue::finished(const std::shared_ptr<Event>& event) {
     std::lock_guard lock(mutex_);
+    if (event->stage_ != Event::Stage::running) return;
+    event->stage_ = Event::Stage::finished;
     auto it = groups_.find(event->dependency->concurrency_id);
     if (it == groups_.end()) return;
-    auto& running = it->second.running;
-    running.erase(std::remove(running.begin(), running.end(), event), running.end());
+    it->second.running.erase(event->running_pos_);
     if (!stopped_) dispatch_locked(it->second);
 }
 
-void EventQueue::cancel(const std::shared_ptr<Session>& session, int fn_index,
-                        const std::string& event_id) {
-    {
-        std::lock_guard lock(mutex_);
-        for (auto& [id, group] : groups_) {
-            auto matches = [&](const std::shared_ptr<Event>& e) {
-                return e->session == session &&
-                       (e->dependency->id == fn_index || e->id == event_id);
-            };
-            const auto before = group.waiting.size();
-            std::erase_if(group.waiting, matches);
-            total_waiting_ -= before - group.waiting.size();
-            for (auto& e : group.running)
-                if (matches(e)) e->cancelled = true;
-        }
-    }
-    // Gradio answers a cancel with an empty completed output, if the client still waits.
-    if (session->is_pending(event_id)) {
-        // A running event may be finishing right now: whichever completes it first sends.
-        std::shared_ptr<Event> running;
-        {
-            std::lock_guard lock(mutex_);
-            for (auto& [id, group] : groups_)
-                for (auto& e : group.running)
-                    if (e->id == event_id) running = e;
-        }
-        if (running) (void)running->complete(cancelled_message(event_id));
-        else session->push(cancelled_message(event_id));
+void EventQueue::cancel_locked(Event& event) {
+    event.cancelled = true;
+    if (event.stage_ != Event::Stage::waiting) return;
+    auto it = groups_.find(event.dependency->concurrency_id);
+    event.stage_ = Event::Stage::finished;
+    if (it == groups_.end()) return;
+    auto& group = it->second;
+    ++group.dead;
+    --total_waiting_;
+    group.expected_sum = std::max(0.0, group.expected_sum - event.expected_.value_or(0));
+    // Compact once most entries are dead, so a queue of cancelled events costs nothing.
+    if (group.dead > 64 && group.dead * 2 > group.waiting.size()) {
+        std::erase_if(group.waiting, [](const auto& e) { return e->stage_ != Event::Stage::waiting; });
+        group.dead = 0;
     }
 }
 
-void EventQueue::abandon(const Session& session) {
-    std::lock_guard lock(mutex_);
-    for (auto& [id, group] : groups_) {
-        auto mine = [&](const std::shared_ptr<Event>& e) { return e->session.get() == &session; };
-        const auto before = group.waiting.size();
-        std::erase_if(group.waiting, mine);
-        total_waiting_ -= before - group.waiting.size();
-        for (auto& e : group.running)
-            if (mine(e)) e->cancelled = true;
+void EventQueue::cancel(const std::shared_ptr<Session>& session, int fn_index, const std::string& event_id) {
+    // Only this session's own events are candidates: one client can never cancel another's.
+    std::vector<std::shared_ptr<Event>> matched;
+    for (auto& e : session->pending_events())
+        if (e->dependency->id == fn_index || e->id == event_id) matched.push_back(std::move(e));
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& e : matched) cancel_locked(*e);
     }
+    // Gradio answers a cancel with an empty completed output; a runner finishing at the same
+    // moment and this race through complete(), so exactly one of them is sent.
+    for (auto& e : matched) (void)e->complete(cancelled_message(e->id));
+}
+
+void EventQueue::abandon(const Session& session) {
+    auto events = session.pending_events();
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& e : events) cancel_locked(*e);
+    }
+    for (auto& e : events) (void)e->complete(cancelled_message(e->id));
 }
 
 void EventQueue::stop() {
     std::lock_guard lock(mutex_);
     stopped_ = true;
     for (auto& [id, group] : groups_) {
+        for (auto& e : group.waiting) {
+            e->cancelled = true;
+            e->stage_ = Event::Stage::finished;
+        }
         group.waiting.clear();
+        group.dead = 0;
+        group.expected_sum = 0;
         for (auto& e : group.running) e->cancelled = true;
     }
     total_waiting_ = 0;
@@ -181,9 +203,7 @@ void EventQueue::stop() {
 
 std::optional<double> EventQueue::average_duration(int fn_index) const {
     std::lock_guard lock(mutex_);
-    auto it = durations_.find(fn_index);
-    if (it == durations_.end() || it->second.second == 0) return std::nullopt;
-    return it->second.first / static_cast<double>(it->second.second);
+    return average_locked(fn_index);
 }
 
 void EventQueue::record_duration(int fn_index, double seconds) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include <boost/json.hpp>
 
 #include "protocol/app.hpp"
+#include "queue/ids.hpp"
 #include "queue/session.hpp"
 #include "queue/worker_pool.hpp"
 
@@ -36,14 +38,20 @@ struct Event {
     Clock::time_point started{};
 
     // Messages of an event go through these two, so that nothing follows its
-    // process_completed, whoever sends that: the runner, or a cancel racing with it.
-    // emit() drops the message once the event is completed or cancelled.
-    bool emit(json::object message);
+    // process_completed, whoever sends that: the runner, a cancel or a disconnect racing
+    // with it. emit() drops the message once the event is completed or cancelled.
+    bool emit(Session::Kind kind, json::object message);
     // Sends the final message unless one was sent already; returns whether it did.
     bool complete(json::object message);
+    [[nodiscard]] bool completed() const;
 
 private:
-    std::mutex emit_mutex_;
+    friend class EventQueue;
+    enum class Stage { created, waiting, running, finished };
+    Stage stage_ = Stage::created;                  // guarded by the queue's mutex
+    std::optional<double> expected_;                // average run time when it joined
+    std::list<std::shared_ptr<Event>>::iterator running_pos_;
+    mutable std::mutex emit_mutex_;
     bool completed_ = false;
 };
 
@@ -53,7 +61,7 @@ public:
 
     EventQueue(WorkerPool& pool, Runner runner, std::optional<int> max_size);
 
-    enum class JoinStatus { queued, full, stopped };
+    enum class JoinStatus { queued, full, stopped, session_full };
     struct JoinResult {
         JoinStatus status;
         std::size_t waiting;  // events waiting when it was refused (for the 503 text)
@@ -61,10 +69,11 @@ public:
     // Queues the event and puts its first `estimation` message in the session's mailbox.
     JoinResult join(const std::shared_ptr<Event>& event);
 
-    // POST /cancel: drops waiting events of (session, fn_index), flags running ones, and sends
-    // `process_completed` with an empty output for `event_id` if it is still pending.
+    // POST /cancel: cancels the session's events of `fn_index` and the one named `event_id`,
+    // waiting or running. Each gets exactly one process_completed (empty output).
     void cancel(const std::shared_ptr<Session>& session, int fn_index, const std::string& event_id);
-    // The session's stream went away with events pending: drop and cancel all of them.
+    // The session's reader went away with events pending: cancel all of them (each still
+    // gets its process_completed, for a reader that comes back).
     void abandon(const Session& session);
     // Server shutdown: refuse new events, cancel every waiting and running one.
     void stop();
@@ -81,12 +90,19 @@ public:
 private:
     struct Group {
         std::optional<int> limit;
-        std::deque<std::shared_ptr<Event>> waiting;
-        std::vector<std::shared_ptr<Event>> running;
+        std::deque<std::shared_ptr<Event>> waiting;   // cancelled ones stay until dispatch
+        std::size_t dead = 0;                         // cancelled entries in `waiting`
+        double expected_sum = 0;                      // expected run time of the live ones
+        std::list<std::shared_ptr<Event>> running;
+        Clock::time_point last_broadcast{};
+        [[nodiscard]] std::size_t live() const { return waiting.size() - dead; }
     };
     void dispatch_locked(Group& group);
     void broadcast_estimations_locked(Group& group);
-    json::object estimation_locked(const Group& group, std::size_t rank) const;
+    json::object estimation_locked(const Group& group, const Event& event, std::size_t rank, double ahead) const;
+    std::optional<double> average_locked(int fn_index) const;
+    // Flags the event cancelled and takes it out of its group's waiting count.
+    void cancel_locked(Event& event);
     void finished(const std::shared_ptr<Event>& event);
 
     WorkerPool& pool_;
@@ -99,7 +115,5 @@ private:
     bool stopped_ = false;
 };
 
-// A new random 32-hex-digit event id.
-[[nodiscard]] std::string new_event_id();
 
 }  // namespace gradio::detail

@@ -1,15 +1,54 @@
 #include "queue/session.hpp"
 
-#include <algorithm>
-#include <vector>
+#include <iterator>
 
 namespace gradio::detail {
 
-void Session::push(json::object message) {
+std::size_t json_footprint(const json::value& value) noexcept {
+    // Rough but proportional: a node per value, plus what strings and containers allocate.
+    std::size_t bytes = sizeof(json::value);
+    switch (value.kind()) {
+    case json::kind::string:
+        bytes += value.get_string().size() + 16;
+        break;
+    case json::kind::array:
+        bytes += 32;
+        for (const auto& v : value.get_array()) bytes += json_footprint(v);
+        break;
+    case json::kind::object:
+        bytes += 48;
+        for (const auto& kv : value.get_object()) bytes += 24 + kv.key().size() + json_footprint(kv.value());
+        break;
+    default:
+        break;
+    }
+    return bytes;
+}
+
+Session::Session(std::string hash, std::shared_ptr<SessionBudget> budget)
+    : hash_(std::move(hash)), budget_(std::move(budget)) {}
+
+Session::~Session() { budget_->total_bytes -= state_bytes_; }
+
+void Session::push(const std::string& event_id, Kind kind, json::object message) {
     std::function<void()> wake;
     {
         std::lock_guard lock(mutex_);
-        mailbox_.push_back(std::move(message));
+        auto tail = kind == Kind::other ? mergeable_.end() : mergeable_.find(event_id);
+        const bool merge = tail != mergeable_.end() && tail->second.last->kind == kind &&
+                           (kind == Kind::estimation || tail->second.unread_frames >= max_unread_frames);
+        if (merge) {
+            tail->second.last->message = std::move(message);  // the reader lags: the newest value wins
+        } else {
+            mailbox_.push_back(Entry{event_id, kind, std::move(message)});
+            if (kind == Kind::other) {
+                mergeable_.erase(event_id);
+            } else {
+                auto& t = mergeable_[event_id];
+                t.last = std::prev(mailbox_.end());
+                if (kind == Kind::generating) ++t.unread_frames;
+            }
+        }
         wake = waker_;
     }
     if (wake) wake();
@@ -18,19 +57,55 @@ void Session::push(json::object message) {
 bool Session::pop(json::object& out) {
     std::lock_guard lock(mutex_);
     if (mailbox_.empty()) return false;
-    out = std::move(mailbox_.front());
+    auto& front = mailbox_.front();
+    if (auto t = mergeable_.find(front.event_id); t != mergeable_.end()) {
+        if (t->second.last == mailbox_.begin()) mergeable_.erase(t);
+        else if (front.kind == Kind::generating && t->second.unread_frames > 0) --t->second.unread_frames;
+    }
+    out = std::move(front.message);
     mailbox_.pop_front();
     return true;
 }
 
-void Session::set_waker(std::function<void()> wake) {
+std::size_t Session::mailbox_size() const {
     std::lock_guard lock(mutex_);
-    waker_ = std::move(wake);
+    return mailbox_.size();
 }
 
-void Session::add_pending(const std::string& event_id) {
+std::uint64_t Session::attach_reader(std::function<void()> wake) {
+    std::function<void()> previous;
+    std::uint64_t token = 0;
+    {
+        std::lock_guard lock(mutex_);
+        previous = std::exchange(waker_, std::move(wake));
+        token = reader_ = next_token_++;
+    }
+    if (previous) previous();  // the replaced reader polls, sees it is no longer the reader, ends
+    return token;
+}
+
+void Session::detach_reader(std::uint64_t token) {
     std::lock_guard lock(mutex_);
-    pending_.insert(event_id);
+    if (reader_ != token) return;
+    reader_ = 0;
+    waker_ = {};
+}
+
+bool Session::is_reader(std::uint64_t token) const {
+    std::lock_guard lock(mutex_);
+    return token != 0 && reader_ == token;
+}
+
+bool Session::has_reader() const {
+    std::lock_guard lock(mutex_);
+    return reader_ != 0;
+}
+
+bool Session::add_pending(const std::string& event_id, std::weak_ptr<Event> event) {
+    std::lock_guard lock(mutex_);
+    if (pending_.size() >= budget_->limits.max_events) return false;
+    pending_.emplace(event_id, std::move(event));
+    return true;
 }
 
 bool Session::complete_pending(const std::string& event_id) {
@@ -49,49 +124,94 @@ bool Session::has_pending() const {
     return !pending_.empty();
 }
 
+std::vector<std::shared_ptr<Event>> Session::pending_events() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<Event>> out;
+    out.reserve(pending_.size());
+    for (const auto& [id, weak] : pending_)
+        if (auto e = weak.lock()) out.push_back(std::move(e));
+    return out;
+}
+
 json::value Session::state(int component_id, const json::value& initial) const {
     std::lock_guard lock(mutex_);
     auto it = state_.find(component_id);
-    return it == state_.end() ? initial : it->second;
+    return it == state_.end() ? initial : it->second.first;
 }
 
-void Session::set_state(int component_id, json::value value) {
+bool Session::set_state(int component_id, json::value value) {
+    const std::size_t bytes = json_footprint(value);
     std::lock_guard lock(mutex_);
-    state_[component_id] = std::move(value);
-}
-
-void Session::touch() noexcept {
-    std::lock_guard lock(mutex_);
-    last_used_ = std::chrono::steady_clock::now();
-}
-
-std::chrono::steady_clock::time_point Session::last_used() const noexcept {
-    std::lock_guard lock(mutex_);
-    return last_used_;
-}
-
-std::shared_ptr<Session> SessionRegistry::get_or_create(const std::string& hash) {
-    std::lock_guard lock(mutex_);
-    auto& slot = sessions_[hash];
-    if (!slot) {
-        slot = std::make_shared<Session>(hash);
-        if (sessions_.size() > capacity_ + capacity_ / 10) evict_locked();
+    auto& slot = state_[component_id];
+    const std::size_t mine = state_bytes_ - slot.second + bytes;
+    const std::size_t all = budget_->total_bytes.load() - slot.second + bytes;
+    if (mine > budget_->limits.max_state_bytes || all > budget_->limits.max_total_bytes) {
+        if (slot.second == 0 && slot.first.is_null()) state_.erase(component_id);
+        return false;
     }
-    slot->touch();
-    return slot;
+    budget_->total_bytes += bytes;
+    budget_->total_bytes -= slot.second;
+    state_bytes_ = mine;
+    slot = {std::move(value), bytes};
+    return true;
+}
+
+std::size_t Session::state_bytes() const {
+    std::lock_guard lock(mutex_);
+    return state_bytes_;
+}
+
+SessionRegistry::SessionRegistry(SessionLimits limits) : budget_(std::make_shared<SessionBudget>(limits)) {}
+
+SessionRegistry::~SessionRegistry() = default;
+
+void SessionRegistry::touch_locked(Slot& slot) {
+    slot.last_used = std::chrono::steady_clock::now();
+    lru_.splice(lru_.begin(), lru_, slot.lru);
+}
+
+std::shared_ptr<Session> SessionRegistry::get_or_create(const std::string& hash, Refusal* why) {
+    if (why) *why = Refusal::none;
+    if (hash.empty() || hash.size() > budget_->limits.max_hash_length) {
+        if (why) *why = Refusal::bad_hash;
+        return nullptr;
+    }
+    std::lock_guard lock(mutex_);
+    if (auto it = sessions_.find(hash); it != sessions_.end()) {
+        touch_locked(it->second);
+        auto session = it->second.session;  // held: eviction below can never free it
+        evict_locked(hash);
+        return session;
+    }
+    if (sessions_.size() >= budget_->limits.max_sessions) evict_locked({});
+    if (sessions_.size() >= budget_->limits.max_sessions) {
+        if (why) *why = Refusal::too_many;
+        return nullptr;
+    }
+    auto session = std::make_shared<Session>(hash, budget_);
+    lru_.push_front(hash);
+    sessions_.emplace(hash, Slot{session, lru_.begin(), std::chrono::steady_clock::now(), {}});
+    evict_locked(hash);
+    return session;
 }
 
 std::shared_ptr<Session> SessionRegistry::find(const std::string& hash) {
     std::lock_guard lock(mutex_);
     auto it = sessions_.find(hash);
     if (it == sessions_.end()) return nullptr;
-    it->second->touch();
-    return it->second;
+    touch_locked(it->second);
+    return it->second.session;
+}
+
+void SessionRegistry::erase_locked(std::unordered_map<std::string, Slot>::iterator it) {
+    for (const auto& call : it->second.calls) calls_.erase(call);
+    lru_.erase(it->second.lru);
+    sessions_.erase(it);
 }
 
 void SessionRegistry::erase(const std::string& hash) {
     std::lock_guard lock(mutex_);
-    sessions_.erase(hash);
+    if (auto it = sessions_.find(hash); it != sessions_.end()) erase_locked(it);
 }
 
 std::size_t SessionRegistry::size() const {
@@ -103,22 +223,55 @@ std::vector<std::shared_ptr<Session>> SessionRegistry::all() const {
     std::lock_guard lock(mutex_);
     std::vector<std::shared_ptr<Session>> out;
     out.reserve(sessions_.size());
-    for (const auto& [hash, s] : sessions_) out.push_back(s);
+    for (const auto& [hash, slot] : sessions_) out.push_back(slot.session);
     return out;
 }
 
-void SessionRegistry::evict_locked() {
-    // Drop the least recently used idle sessions down to capacity. Sessions still referenced
-    // elsewhere (an open stream, a running event) are kept.
-    std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> idle;
-    // A session whose client never came back for its results counts as idle after a while.
-    const auto stale = std::chrono::steady_clock::now() - std::chrono::minutes(5);
-    for (const auto& [hash, s] : sessions_)
-        if (s.use_count() == 1 && (!s->has_pending() || s->last_used() < stale))
-            idle.emplace_back(s->last_used(), hash);
-    std::sort(idle.begin(), idle.end());
-    std::size_t excess = sessions_.size() > capacity_ ? sessions_.size() - capacity_ : 0;
-    for (std::size_t i = 0; i < idle.size() && i < excess; ++i) sessions_.erase(idle[i].second);
+void SessionRegistry::evict_locked(const std::string& keep) {
+    const auto& limits = budget_->limits;
+    const auto now = std::chrono::steady_clock::now();
+    // Room for one more session when called before inserting one (keep empty).
+    const std::size_t max_sessions = keep.empty() ? limits.max_sessions - 1 : limits.max_sessions;
+    auto over = [&] { return sessions_.size() > max_sessions || budget_->total_bytes.load() > limits.max_total_bytes; };
+    // Oldest first, a bounded number per call so that every request stays O(1) amortised.
+    for (int looked = 0; looked < 64 && !lru_.empty(); ++looked) {
+        const std::string& oldest = lru_.back();
+        if (oldest == keep) break;  // everything else is newer than the session just used
+        auto it = sessions_.find(oldest);
+        Slot& slot = it->second;
+        const bool expired = now - slot.last_used > limits.idle_ttl;
+        if (!expired && !over()) break;
+        // Only the registry holds it: no stream reads it and no event of it is queued or
+        // running. Anything else is in use right now, so it counts as recently used.
+        if (slot.session.use_count() == 1) erase_locked(it);
+        else touch_locked(slot);
+    }
+}
+
+void SessionRegistry::remember_call(const std::string& event_id, const std::shared_ptr<Session>& session) {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(session->hash());
+    if (it == sessions_.end() || it->second.session != session) return;
+    calls_[event_id] = session->hash();
+    it->second.calls.push_back(event_id);
+}
+
+std::shared_ptr<Session> SessionRegistry::find_call(const std::string& event_id) {
+    std::lock_guard lock(mutex_);
+    auto call = calls_.find(event_id);
+    if (call == calls_.end()) return nullptr;
+    auto it = sessions_.find(call->second);
+    if (it == sessions_.end()) return nullptr;
+    touch_locked(it->second);
+    return it->second.session;
+}
+
+void SessionRegistry::forget_call(const std::string& event_id) {
+    std::lock_guard lock(mutex_);
+    auto call = calls_.find(event_id);
+    if (call == calls_.end()) return;
+    if (auto it = sessions_.find(call->second); it != sessions_.end()) std::erase(it->second.calls, event_id);
+    calls_.erase(call);
 }
 
 }  // namespace gradio::detail

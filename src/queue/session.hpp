@@ -1,17 +1,24 @@
 #pragma once
 // Per-session server state, keyed by the client-chosen session_hash (protocol.md §10.3):
 // the values of State components (chat history), the mailbox of queue messages waiting for
-// the session's SSE stream, and the ids of its events that have not completed yet.
+// the session's SSE stream, and its events whose completion no reader has seen yet.
+//
+// Everything here is bounded: the mailbox coalesces (a lagging reader costs O(1) per event,
+// not O(tokens)), a session holds at most `max_events` pending events and `max_state_bytes`
+// of State, and the registry keeps at most `max_sessions` sessions and `max_total_bytes` of
+// State, evicting the least recently used idle ones, or those idle longer than `idle_ttl`.
 
+#include <atomic>
 #include <chrono>
-#include <deque>
+#include <cstdint>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -19,61 +26,142 @@ namespace gradio::detail {
 
 namespace json = boost::json;
 
+struct Event;
+
+struct SessionLimits {
+    std::size_t max_sessions = 10000;
+    std::size_t max_total_bytes = std::size_t{512} << 20;  // State of all sessions together
+    std::size_t max_state_bytes = std::size_t{8} << 20;    // State of one session
+    std::size_t max_events = 16384;                       // pending events of one session
+    std::chrono::seconds idle_ttl{3600};                  // idle sessions older than this go
+    std::size_t max_hash_length = 256;
+};
+
+// The limits and the running total of State bytes, shared by the registry and every session
+// (a session may outlive the registry while a stream or event still holds it).
+struct SessionBudget {
+    explicit SessionBudget(SessionLimits l) : limits(l) {}
+    const SessionLimits limits;
+    std::atomic<std::size_t> total_bytes{0};
+};
+
+// Approximate bytes a JSON value occupies in memory (nodes, strings, containers).
+[[nodiscard]] std::size_t json_footprint(const json::value& value) noexcept;
+
 class Session {
 public:
-    explicit Session(std::string hash) : hash_(std::move(hash)) {}
+    Session(std::string hash, std::shared_ptr<SessionBudget> budget);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     [[nodiscard]] const std::string& hash() const noexcept { return hash_; }
+    [[nodiscard]] const SessionLimits& limits() const noexcept { return budget_->limits; }
 
     // --- mailbox (any thread) ---
-    void push(json::object message);
+    // What a message may be merged with while it waits: a newer estimation of the same event
+    // replaces the older one; process_generating frames (full output values) queue up to
+    // `max_unread_frames` per event, after which each new one replaces the last (the latest
+    // full value wins), so a stalled reader costs O(1) per event.
+    static constexpr std::size_t max_unread_frames = 16;
+    enum class Kind { estimation, generating, other };
+    void push(const std::string& event_id, Kind kind, json::object message);
     // Takes the next message; false when the mailbox is empty.
     bool pop(json::object& out);
-    // `wake` is called (from any thread) whenever a message is pushed; empty to detach.
-    void set_waker(std::function<void()> wake);
+    [[nodiscard]] std::size_t mailbox_size() const;
 
-    // --- pending events ---
-    void add_pending(const std::string& event_id);
+    // --- the reader (one SSE stream at a time; the newest takes over) ---
+    // Makes `wake` the session's reader and returns its token. A previous reader is woken so
+    // that it sees it was replaced (is_reader() false) and ends cleanly.
+    std::uint64_t attach_reader(std::function<void()> wake);
+    // Detaches the reader with this token (nothing if another one has taken over).
+    void detach_reader(std::uint64_t token);
+    [[nodiscard]] bool is_reader(std::uint64_t token) const;
+    [[nodiscard]] bool has_reader() const;
+
+    // --- pending events: joined, completion not yet seen by a reader ---
+    // False when the session already has `max_events` pending events.
+    bool add_pending(const std::string& event_id, std::weak_ptr<Event> event);
     // Removes it; returns true if no event of the session is pending any more.
     bool complete_pending(const std::string& event_id);
     [[nodiscard]] bool is_pending(const std::string& event_id) const;
     [[nodiscard]] bool has_pending() const;
+    // The pending events still alive (queued or running, or done and unread).
+    [[nodiscard]] std::vector<std::shared_ptr<Event>> pending_events() const;
 
     // --- State component values ---
     [[nodiscard]] json::value state(int component_id, const json::value& initial) const;
-    void set_state(int component_id, json::value value);
-
-    void touch() noexcept;
-    [[nodiscard]] std::chrono::steady_clock::time_point last_used() const noexcept;
+    // False (and nothing stored) when the session's State would exceed max_state_bytes.
+    bool set_state(int component_id, json::value value);
+    [[nodiscard]] std::size_t state_bytes() const;
 
 private:
+    struct Entry {
+        std::string event_id;
+        Kind kind;
+        json::object message;
+    };
     const std::string hash_;
+    const std::shared_ptr<SessionBudget> budget_;
     mutable std::mutex mutex_;
-    std::deque<json::object> mailbox_;
+    std::list<Entry> mailbox_;
+    // The last unread entry of an event if it may still be merged (estimation or generating),
+    // and how many of the event's generating frames are unread.
+    struct Tail {
+        std::list<Entry>::iterator last;
+        std::size_t unread_frames = 0;
+    };
+    std::unordered_map<std::string, Tail> mergeable_;
     std::function<void()> waker_;
-    std::set<std::string> pending_;
-    std::map<int, json::value> state_;
-    std::chrono::steady_clock::time_point last_used_ = std::chrono::steady_clock::now();
+    std::uint64_t reader_ = 0;       // token of the current reader, 0 = none
+    std::uint64_t next_token_ = 1;
+    std::unordered_map<std::string, std::weak_ptr<Event>> pending_;
+    std::map<int, std::pair<json::value, std::size_t>> state_;  // value, footprint
+    std::size_t state_bytes_ = 0;
 };
 
-// All sessions. Idle sessions beyond `capacity` are evicted oldest first, so memory stays
-// bounded however many clients come and go.
+// All sessions, with O(1) lookup and LRU order.
 class SessionRegistry {
 public:
-    explicit SessionRegistry(std::size_t capacity = 10000) : capacity_(capacity) {}
-    std::shared_ptr<Session> get_or_create(const std::string& hash);
+    explicit SessionRegistry(SessionLimits limits = {});
+    ~SessionRegistry();
+
+    enum class Refusal { none, too_many, bad_hash };
+    // The session for `hash`, created if needed; nullptr (and `why`) when the hash is not
+    // acceptable or every slot is held by a session in use.
+    std::shared_ptr<Session> get_or_create(const std::string& hash, Refusal* why = nullptr);
     [[nodiscard]] std::shared_ptr<Session> find(const std::string& hash);
     // Forgets a session that can never be used again (a /call without session_hash).
     void erase(const std::string& hash);
     [[nodiscard]] std::size_t size() const;
+    [[nodiscard]] std::size_t total_state_bytes() const noexcept { return budget_->total_bytes.load(); }
     // Every session (for shutdown).
     [[nodiscard]] std::vector<std::shared_ptr<Session>> all() const;
+    [[nodiscard]] const SessionLimits& limits() const noexcept { return budget_->limits; }
+
+    // /call results: which session an event id's GET stream reads. Bounded with the sessions.
+    void remember_call(const std::string& event_id, const std::shared_ptr<Session>& session);
+    [[nodiscard]] std::shared_ptr<Session> find_call(const std::string& event_id);
+    void forget_call(const std::string& event_id);
 
 private:
-    void evict_locked();
+    struct Slot {
+        std::shared_ptr<Session> session;
+        std::list<std::string>::iterator lru;  // position in lru_ (front = most recent)
+        std::chrono::steady_clock::time_point last_used;
+        std::vector<std::string> calls;        // /call event ids pointing here
+    };
+    void touch_locked(Slot& slot);
+    // Evicts idle sessions (nothing but the registry holds them) that are too old, or while
+    // over a bound, oldest first. Looks at a bounded number of sessions per call.
+    void evict_locked(const std::string& keep);
+    void erase_locked(std::unordered_map<std::string, Slot>::iterator it);
+
+    const std::shared_ptr<SessionBudget> budget_;
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
-    std::size_t capacity_;
+    std::unordered_map<std::string, Slot> sessions_;
+    std::list<std::string> lru_;
+    std::unordered_map<std::string, std::string> calls_;  // event id -> session hash
 };
 
 }  // namespace gradio::detail

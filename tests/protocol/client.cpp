@@ -117,6 +117,10 @@ void SseStream::close() {
     impl_->socket.close(ec);
 }
 
+bool SseStream::complete() const { return impl_->parser.is_done(); }
+
+bool SseStream::ended() const { return impl_->ended || impl_->parser.is_done(); }
+
 std::optional<std::string> raw_exchange(std::uint16_t port, const std::string& raw, std::chrono::milliseconds wait) {
     asio::io_context ioc;
     tcp::socket socket(ioc);

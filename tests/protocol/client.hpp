@@ -40,6 +40,11 @@ public:
     std::vector<std::string> all(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Drops the connection without finishing the response.
     void close();
+    // The response's last chunk arrived (the server ended it properly).
+    [[nodiscard]] bool complete() const;
+    // The response is over: complete, or the connection was closed. False after a next()
+    // or all() that returned only because its timeout passed.
+    [[nodiscard]] bool ended() const;
 
 private:
     struct Impl;

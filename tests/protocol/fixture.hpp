@@ -1,6 +1,11 @@
 #pragma once
 // Starts a ChatInterface on an ephemeral port for one test; the handle stops it.
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include <gradio/gradio.hpp>
 
 #include "client.hpp"
@@ -33,6 +38,51 @@ struct TestServer {
         SseStream s(port, "/gradio_api/call/" + api + "/" + id);
         return s.all();
     }
+};
+
+// Polls `cond` until it holds or `timeout` passes; returns its last value. For states the
+// test cannot be told about by a message; prefer waiting for the SSE message that proves it.
+template <class F>
+bool wait_until(F cond, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!cond()) {
+        if (std::chrono::steady_clock::now() >= deadline) return cond();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+}
+
+// Holds chat functions until the test opens it, so that "still running" is a fact rather
+// than a guess about how long a sleep lasts. wait() gives up after `limit` (a failing test
+// must not hang the server's shutdown); declare a Gate before the TestServer and an
+// OpenAtExit after it.
+class Gate {
+public:
+    void open() {
+        {
+            std::lock_guard lock(mutex_);
+            open_ = true;
+        }
+        cv_.notify_all();
+    }
+    // True if opened, false if `limit` passed first.
+    bool wait(std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+        std::unique_lock lock(mutex_);
+        return cv_.wait_for(lock, limit, [&] { return open_; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool open_ = false;
+};
+
+struct OpenAtExit {
+    Gate& gate;
+    explicit OpenAtExit(Gate& g) : gate(g) {}
+    OpenAtExit(const OpenAtExit&) = delete;
+    OpenAtExit& operator=(const OpenAtExit&) = delete;
+    ~OpenAtExit() { gate.open(); }
 };
 
 inline std::string echo_fn(const gr::Message& m, const gr::History&) { return m.text; }

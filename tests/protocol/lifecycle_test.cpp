@@ -1,12 +1,16 @@
 // Starting and stopping: port handling, clean shutdown with open streams.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <future>
+#include <memory>
 #include <thread>
 
 #include "fixture.hpp"
 
+namespace json = boost::json;
 using namespace gr_test;
 using namespace std::chrono_literals;
 
@@ -43,9 +47,19 @@ TEST(Launch, EnvironmentVariablesChooseTheAddress) {
     ::unsetenv("GRADIO_SERVER_NAME");
 }
 
+namespace {
+// Lives in a coroutine frame: says when the frame is destroyed (the fn can never run again).
+struct FrameGuard {
+    std::shared_ptr<std::atomic<bool>> destroyed;
+    ~FrameGuard() { *destroyed = true; }
+};
+}  // namespace
+
 TEST(Shutdown, OpenStreamsEndAndNothingHangs) {
     auto steps = std::make_shared<std::atomic<int>>(0);
-    auto fn = [steps](gr::Message, gr::History) -> gr::Stream {
+    auto destroyed = std::make_shared<std::atomic<bool>>(false);
+    auto fn = [steps, destroyed](gr::Message, gr::History) -> gr::Stream {
+        FrameGuard guard{destroyed};
         while (true) {
             std::this_thread::sleep_for(10ms);
             ++*steps;
@@ -54,35 +68,83 @@ TEST(Shutdown, OpenStreamsEndAndNothingHangs) {
     };
     auto server = std::make_unique<TestServer>(fn);
     auto r = post_json(server->port, "/gradio_api/queue/join", R"({"data":["x",null],"fn_index":6,"session_hash":"sd"})");
+    ASSERT_EQ(r.status, 200) << r.body;
     SseStream stream(server->port, "/gradio_api/queue/data?session_hash=sd");
     SseStream heartbeat(server->port, "/gradio_api/heartbeat/sd");
-    ASSERT_TRUE(stream.next());
+    // Wait until the fn is really streaming: estimation, process_starts, a first generating.
+    bool generating = false;
+    while (auto frame = stream.next(5s)) {
+        if (data_of(*frame).find(R"("msg":"process_generating")") != std::string::npos) {
+            generating = true;
+            break;
+        }
+    }
+    ASSERT_TRUE(generating) << "the fn never streamed";
+    ASSERT_TRUE(heartbeat.next(5s));
     const auto start = std::chrono::steady_clock::now();
     server.reset();  // ~Server: cancel, close streams, join workers
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
-    stream.all(2s);  // the stream ends rather than hanging
-    const int after = steps->load();
-    std::this_thread::sleep_for(100ms);
-    EXPECT_EQ(steps->load(), after);
+    // The running coroutine was destroyed by the time ~Server returned: it cannot step again.
+    EXPECT_TRUE(destroyed->load()) << "the coroutine frame outlived the server";
+    const int steps_at_stop = steps->load();
+
+    // Both streams end (the response finishes) instead of hanging; the queue stream's last
+    // word says why it ended.
+    const auto rest = stream.all(2s);
+    EXPECT_TRUE(stream.ended()) << "the queue stream did not end within 2 s of the shutdown";
+    ASSERT_FALSE(rest.empty()) << "the queue stream ended without a final message";
+    const auto last = json::parse(data_of(rest.back())).as_object();
+    EXPECT_TRUE(last.at("msg") == "close_stream" || last.at("msg") == "unexpected_error") << rest.back();
+    for (const auto& frame : rest) {
+        if (data_of(frame).find(R"("msg":"process_completed")") == std::string::npos) continue;
+        EXPECT_EQ(json::serialize(json::parse(data_of(frame)).at("output")), "{}") << "a cancelled event completes empty: " << frame;
+    }
+    (void)heartbeat.all(2s);
+    EXPECT_TRUE(heartbeat.ended()) << "the heartbeat stream did not end within 2 s of the shutdown";
+    EXPECT_EQ(steps->load(), steps_at_stop);
 }
 
 TEST(Shutdown, StopIsIdempotentAndMoveSafe) {
     gr::ChatInterface demo(echo_fn);
-    auto server = demo.start({.server_port = 0, .quiet = true});
+    auto server = demo.start({.server_name = "127.0.0.1", .server_port = 0, .quiet = true});
+    const auto port = server.port();
+    ASSERT_NE(port, 0);
+    ASSERT_EQ(request(port, "GET", "/config").status, 200);
+
     gr::Server moved = std::move(server);
+    EXPECT_EQ(server.port(), 0) << "a moved-from handle owns no server";
+    EXPECT_EQ(server.url(), "");
+    EXPECT_EQ(moved.port(), port);
+    EXPECT_EQ(request(port, "GET", "/config").status, 200) << "moving the handle must not stop the server";
+    server.stop();  // the moved-from handle: no effect on the server
+    server.wait();  // returns at once: nothing to wait for
+    EXPECT_EQ(request(port, "GET", "/config").status, 200) << "stop() on a moved-from handle stopped the server";
+
     moved.stop();
-    moved.stop();
-    server.stop();
-    SUCCEED();
+    moved.stop();  // idempotent
+    auto waited = std::async(std::launch::async, [&] { moved.wait(); });
+    EXPECT_EQ(waited.wait_for(5s), std::future_status::ready) << "wait() after stop() must return";
+    EXPECT_THROW((void)request(port, "GET", "/config"), boost::system::system_error)
+        << "a stopped server still accepts connections";
+
+    // Move-assigning over a running server stops the one it replaces.
+    auto first = demo.start({.server_name = "127.0.0.1", .server_port = 0, .quiet = true});
+    auto second = demo.start({.server_name = "127.0.0.1", .server_port = 0, .quiet = true});
+    const auto first_port = first.port(), second_port = second.port();
+    first = std::move(second);
+    EXPECT_EQ(first.port(), second_port);
+    EXPECT_EQ(request(second_port, "GET", "/config").status, 200);
+    EXPECT_THROW((void)request(first_port, "GET", "/config"), boost::system::system_error)
+        << "the replaced server still accepts connections";
 }
 
 TEST(Limits, SlowAndIdleClientsAreDisconnected) {
     TestServer s(echo_fn, {}, {.request_timeout_s = 1});
     // Half a request, then silence: dropped after the request timeout.
-    auto slow = raw_exchange(s.port, "GET /config HTTP/1.1\r\nHost: x\r\n", 3s);
+    auto slow = raw_exchange(s.port, "GET /config HTTP/1.1\r\nHost: 127.0.0.1\r\n", 3s);
     EXPECT_TRUE(slow.has_value()) << "a client that never finishes its request must not hold a connection";
     // An idle keep-alive connection after a complete request is closed too.
-    auto idle = raw_exchange(s.port, "GET /gradio_api/app_id HTTP/1.1\r\nHost: x\r\n\r\n", 3s);
+    auto idle = raw_exchange(s.port, "GET /gradio_api/app_id HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 3s);
     ASSERT_TRUE(idle.has_value());
     EXPECT_NE(idle->find("200 OK"), std::string::npos);
 }
@@ -111,11 +173,8 @@ TEST(Limits, ConnectionsBeyondTheLimitGet503AtOnce) {
     EXPECT_EQ(refused.status, 503);
     EXPECT_EQ(refused.headers["retry-after"], "1");
     EXPECT_EQ(refused.json().at("error").at("type"), "unavailable");
-    a.reset();  // one stream goes away: room again
+    a.reset();  // one stream goes away: room again once the server has seen it close
     int status = 0;
-    for (int i = 0; i < 50 && status != 200; ++i) {
-        std::this_thread::sleep_for(20ms);
-        status = request(s.port, "GET", "/config").status;
-    }
-    EXPECT_EQ(status, 200);
+    EXPECT_TRUE(wait_until([&] { return (status = request(s.port, "GET", "/config").status) == 200; }, 2s))
+        << "last status " << status;
 }

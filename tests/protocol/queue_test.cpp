@@ -3,6 +3,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 #include "fixture.hpp"
@@ -101,56 +104,111 @@ TEST(Queue, UiSubmitStreamsTheChatbotHistory) {
     ASSERT_EQ(out.at("changed_state_ids").as_array().size(), 1u);  // chatbot_value has a .change listener
 }
 
+namespace {
+// The first frame of `stream` whose msg is `msg` (skipping others), or nullopt.
+std::optional<json::object> wait_for_msg(SseStream& stream, std::string_view msg, std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        auto frame = stream.next(left);
+        if (!frame) return std::nullopt;
+        auto m = json::parse(data_of(*frame)).as_object();
+        if (const auto* name = m.at("msg").if_string(); name != nullptr && *name == msg) return m;
+    }
+}
+}  // namespace
+
 TEST(Queue, ConcurrencyLimitIsRespected) {
     for (std::optional<int> limit : {std::optional<int>(1), std::optional<int>(std::nullopt)}) {
-        std::atomic<int> running{0}, peak{0};
+        SCOPED_TRACE(limit ? "concurrency_limit=1" : "concurrency_limit=None");
+        std::atomic<int> running{0}, peak{0}, started{0};
+        Gate gate;
+        // Every call stays running until the test opens the gate.
         auto fn = [&](const gr::Message& m, const gr::History&) {
             int now = ++running;
+            ++started;
             int p = peak.load();
             while (now > p && !peak.compare_exchange_weak(p, now)) {}
-            std::this_thread::sleep_for(150ms);
+            (void)gate.wait();
             --running;
             return m.text;
         };
         TestServer s(fn, {.concurrency_limit = limit});
-        std::vector<std::thread> clients;
-        for (int i = 0; i < 3; ++i) clients.emplace_back([&, i] { s.call("m" + std::to_string(i)); });
-        for (auto& t : clients) t.join();
+        OpenAtExit release{gate};
+        const std::string prefix = limit ? "lim" : "nolim";
+        // Each event's stream stays open until it completes (closing it would cancel the event).
+        std::vector<std::unique_ptr<SseStream>> streams;
+        for (int i = 0; i < 3; ++i) {
+            join(s.port, prefix + std::to_string(i), "m" + std::to_string(i));
+            streams.push_back(std::make_unique<SseStream>(s.port, "/gradio_api/queue/data?session_hash=" + prefix + std::to_string(i)));
+        }
+        if (limit) {
+            // One runs; the last one is told it waits behind another (rank 1 of 2).
+            ASSERT_TRUE(wait_until([&] { return started.load() == 1; }, 5s));
+            auto estimation = wait_for_msg(*streams[2], "estimation");
+            ASSERT_TRUE(estimation);
+            EXPECT_EQ(estimation->at("rank"), 1);
+            EXPECT_EQ(estimation->at("queue_size"), 2);
+            EXPECT_EQ(running.load(), 1) << "a second call started while the first was running";
+        } else {
+            // All three run at the same time: none of them can finish before the gate opens.
+            EXPECT_TRUE(wait_until([&] { return running.load() == 3; }, 5s)) << "only " << running.load() << " ran at once";
+        }
+        gate.open();
+        for (int i = 0; i < 3; ++i) {
+            auto completed = wait_for_msg(*streams[static_cast<std::size_t>(i)], "process_completed");
+            ASSERT_TRUE(completed) << "event " << i << " never completed";
+            EXPECT_EQ(json::serialize(completed->at("output").at("data")), "[\"m" + std::to_string(i) + "\",null]");
+        }
+        EXPECT_EQ(started.load(), 3);
         EXPECT_EQ(peak.load(), limit ? 1 : 3);
     }
 }
 
 TEST(Queue, WaitingEventsSeeTheirRank) {
-    auto fn = [](const gr::Message& m, const gr::History&) {
-        std::this_thread::sleep_for(200ms);
+    Gate gate;
+    auto fn = [&gate](const gr::Message& m, const gr::History&) {
+        (void)gate.wait();  // "a" runs until the test has seen the waiting line
         return m.text;
     };
     TestServer s(fn);
+    OpenAtExit release{gate};
     join(s.port, "r1", "a");  // runs at once (limit 1): not in the waiting line
     join(s.port, "r2", "b");
     join(s.port, "r3", "c");
     SseStream third(s.port, "/gradio_api/queue/data?session_hash=r3");
-    auto first = json::parse(data_of(*third.next())).as_object();
-    EXPECT_EQ(first.at("msg"), "estimation");
-    EXPECT_EQ(first.at("rank"), 1);
-    EXPECT_EQ(first.at("queue_size"), 2);
+    auto first = third.next_json();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->at("msg"), "estimation");
+    EXPECT_EQ(first->at("rank"), 1);
+    EXPECT_EQ(first->at("queue_size"), 2);
     // When b starts, c moves up to rank 0.
-    auto second = json::parse(data_of(*third.next(2s))).as_object();
-    EXPECT_EQ(second.at("msg"), "estimation");
-    EXPECT_EQ(second.at("rank"), 0);
+    gate.open();
+    auto second = third.next_json(5s);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->at("msg"), "estimation");
+    EXPECT_EQ(second->at("rank"), 0);
 }
 
 TEST(Queue, MaxSizeAnswers503) {
-    auto fn = [](const gr::Message& m, const gr::History&) {
-        std::this_thread::sleep_for(300ms);
+    Gate gate;
+    auto fn = [&gate](const gr::Message& m, const gr::History&) {
+        (void)gate.wait();  // "running" keeps its slot until the test is done
         return m.text;
     };
     TestServer s(fn, {}, {.max_size = 1});
+    OpenAtExit release{gate};
     join(s.port, "m1", "running");
     join(s.port, "m2", "waiting");
     auto r = post_json(s.port, "/gradio_api/queue/join", R"({"data":["x",null],"fn_index":6,"session_hash":"m3"})");
     EXPECT_EQ(r.status, 503);
     EXPECT_EQ(r.json().at("detail").as_string(), "Queue is full. Max size is 1 and size is 1.");
+    // Once the line moves, there is room again.
+    gate.open();
+    SseStream waiting(s.port, "/gradio_api/queue/data?session_hash=m2");
+    ASSERT_TRUE(wait_for_msg(waiting, "process_completed"));
+    EXPECT_EQ(post_json(s.port, "/gradio_api/queue/join", R"({"data":["x",null],"fn_index":6,"session_hash":"m3"})").status, 200);
 }
 
 namespace {
@@ -158,9 +216,20 @@ namespace {
 struct Ticker {
     std::atomic<int> steps{0};
     std::atomic<std::int64_t> last_ms{0};
+    std::atomic<std::int64_t> destroyed_ms{0};  // when the ticking coroutine's frame was destroyed
     static std::int64_t now_ms() {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
     }
+    // Waits for the ticking coroutine's frame to be destroyed: from then on, it cannot step.
+    bool wait_destroyed(std::chrono::milliseconds timeout = 2s) const {
+        return wait_until([&] { return destroyed_ms.load() != 0; }, timeout);
+    }
+};
+
+// Lives in the coroutine frame; its destructor runs when the frame is destroyed.
+struct FrameGuard {
+    std::shared_ptr<Ticker> ticker;
+    ~FrameGuard() { ticker->destroyed_ms = Ticker::now_ms(); }
 };
 
 // Streams "x", "xx", ... every 20 ms forever, noting each step in `ticker`; "quick" answers
@@ -171,6 +240,7 @@ auto ticking_fn(std::shared_ptr<Ticker> ticker) {
             co_yield "done";
             co_return;
         }
+        FrameGuard guard{ticker};
         std::string s;
         while (true) {
             std::this_thread::sleep_for(20ms);
@@ -198,11 +268,9 @@ TEST(Queue, CancelStopsTheCoroutineWithin200ms) {
     }
     ASSERT_TRUE(completed);
     EXPECT_EQ(json::serialize(completed->at("output")), "{}");
-    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(ticker->wait_destroyed()) << "the coroutine was not destroyed after the cancel";
+    EXPECT_LE(ticker->destroyed_ms.load() - cancelled_at, 200) << "the coroutine outlived the cancel";
     EXPECT_LE(ticker->last_ms.load() - cancelled_at, 200) << "fn kept producing after the cancel";
-    const int steps = ticker->steps;
-    std::this_thread::sleep_for(100ms);
-    EXPECT_EQ(ticker->steps.load(), steps);
     // Nothing of the cancelled event follows its completion, not even on the session's next
     // stream (a late frame there once rolled the browser's chat back).
     const auto next_id = join(s.port, "c1", "quick");
@@ -223,7 +291,8 @@ TEST(Queue, ClientDisconnectStopsTheCoroutineWithin200ms) {
     ASSERT_TRUE(stream.next());
     stream.close();
     const auto left_at = Ticker::now_ms();
-    std::this_thread::sleep_for(400ms);
+    ASSERT_TRUE(ticker->wait_destroyed()) << "the coroutine was not destroyed after the client left";
+    EXPECT_LE(ticker->destroyed_ms.load() - left_at, 200) << "the coroutine outlived the client";
     EXPECT_LE(ticker->last_ms.load() - left_at, 200) << "fn kept producing after the client left";
     // The only concurrency slot was freed: the next caller is served.
     auto frames = s.call("quick");

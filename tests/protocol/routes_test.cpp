@@ -56,8 +56,8 @@ TEST(Config, GzippedWhenTheClientAllows) {
     EXPECT_LT(packed.body.size() * 4, plain.body.size());
 }
 
-TEST(Config, RootFollowsForwardedHeaders) {
-    TestServer s(echo_fn);
+TEST(Config, RootFollowsForwardedHeadersOfATrustedProxy) {
+    TestServer s(echo_fn, {}, {.trusted_proxies = {"127.0.0.1"}});
     auto r = request(s.port, "GET", "/config/", "", {{"X-Forwarded-Host", "chat.example.com"}, {"X-Forwarded-Proto", "https"}});
     EXPECT_EQ(r.json().at("root"), "https://chat.example.com");
 }

@@ -2,6 +2,9 @@
 
 #include <gradio/gradio.hpp>
 
+#include <string>
+#include <vector>
+
 namespace {
 std::string echo(const gr::Message& m, const gr::History&) { return m.text; }
 
@@ -53,9 +56,35 @@ TEST(Options, InvalidValuesAreRejectedWithStableTags) {
 }
 
 TEST(Options, StreamingAndPlainFunctionsAreAccepted) {
-    auto streaming = [](gr::Message m, gr::History) -> gr::Stream { co_yield m.text; };
-    gr::ChatInterface a(streaming);
-    gr::ChatInterface b([](const gr::Message&, const gr::History&) { return std::string("x"); });
-    gr::ChatInterface c([](gr::Message, gr::History) { return "literal"; });
-    SUCCEED();
+    auto streaming = [](gr::Message m, gr::History) -> gr::Stream {
+        co_yield "1: " + m.text;
+        co_yield "2: " + m.text;
+    };
+    auto plain = [](const gr::Message& m, const gr::History& h) { return m.text + "/" + std::to_string(h.size()); };
+    auto literal = [](gr::Message, gr::History) { return "literal"; };
+    EXPECT_NO_THROW(gr::ChatInterface a(streaming));
+    EXPECT_NO_THROW(gr::ChatInterface b(plain));
+    EXPECT_NO_THROW(gr::ChatInterface c(literal));
+
+    // A gr::Stream fn is wired as a stream whose values are its co_yields, in order.
+    auto s = gr::detail::make_chat_function(streaming);
+    ASSERT_TRUE(s.stream);
+    EXPECT_FALSE(s.reply);
+    gr::Message hello;
+    hello.text = "hello";
+    auto stream = s.stream(hello, {});
+    std::vector<std::string> values;
+    while (stream.next()) values.push_back(stream.value());
+    EXPECT_EQ(values, (std::vector<std::string>{"1: hello", "2: hello"}));
+
+    // A fn returning text (std::string or anything convertible to it) is one reply.
+    auto p = gr::detail::make_chat_function(plain);
+    ASSERT_TRUE(p.reply);
+    EXPECT_FALSE(p.stream);
+    gr::History history(2);
+    EXPECT_EQ(p.reply(hello, history), "hello/2") << "the message and the history reach the fn";
+    auto l = gr::detail::make_chat_function(literal);
+    ASSERT_TRUE(l.reply);
+    EXPECT_FALSE(l.stream);
+    EXPECT_EQ(l.reply(hello, {}), "literal");
 }

@@ -9,6 +9,8 @@ export class ComponentView {
   value = $state.raw<any>(null);
   props = $state.raw<Record<string, any>>({});
   status = $state.raw<Status | null>(null);
+  /** A validator's message about the current value, shown at the component. */
+  validation = $state.raw<string | null>(null);
 
   constructor(
     readonly id: number,
@@ -50,6 +52,7 @@ export class ReactiveStore extends PlainStore {
       v.value = this.getValue(id);
       v.props = this.getProps(id);
       v.status = this.getStatus(id);
+      v.validation = this.getValidation(id);
     }
   }
 

@@ -34,10 +34,16 @@ export function parseRecording(text: string): RecordedExchange[] {
 /** One message of a queue script; `"hold"` stalls the event until it is cancelled. */
 export type ScriptStep = Record<string, any> | "hold" | { drop: true };
 
+/** An HTTP answer to queue/join instead of an event (e.g. 422 from a validator). */
+export interface JoinRefusal {
+  status: number;
+  body: any;
+}
+
 /** Canned answers by fn_index; a function gets the request body (to script stateful fns). */
 export interface Script {
   predict: Map<number, { status?: number; body: any } | ((req: any) => { status?: number; body: any })>;
-  queue: Map<number, ScriptStep[] | ((req: any) => ScriptStep[])>;
+  queue: Map<number, ScriptStep[] | JoinRefusal | ((req: any) => ScriptStep[] | JoinRefusal)>;
 }
 
 /** Builds a script from a recorded chain: responses by fn_index, queue frames per joined fn. */
@@ -107,6 +113,7 @@ export class FakeGradio {
       const entry = this.script.queue.get(body.fn_index);
       const steps = typeof entry === "function" ? entry(body) : entry;
       if (!steps) return json(500, "Internal Server Error");
+      if (!Array.isArray(steps)) return json(steps.status, steps.body);
       const eventId = `ev${++this.counter}`;
       this.pending.push({ eventId, fn: body.fn_index, steps: [...steps], cancelled: false });
       this.notify();

@@ -266,6 +266,19 @@ describe("message box", () => {
     expect(sent).toEqual([expect.objectContaining({ fn_index: 0, data: ["こんにちは"], trigger_id: TEXT })]);
   });
 
+  it("with lines > 1, Shift+Enter sends and Enter adds a line", async () => {
+    store.updateProps(TEXT, { lines: 3 });
+    store.flush();
+    flushSync();
+    type("first line");
+    expect(key({}).defaultPrevented).toBe(false);
+    await settle();
+    expect(sent).toHaveLength(0);
+    expect(key({ shiftKey: true }).defaultPrevented).toBe(true);
+    await settle();
+    expect(sent).toEqual([expect.objectContaining({ fn_index: 0, data: ["first line"] })]);
+  });
+
   it("does not send an empty message", async () => {
     type("   ");
     key({});

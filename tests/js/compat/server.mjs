@@ -6,11 +6,20 @@ import { fileURLToPath } from "node:url";
 
 // tests/js/compat -> repository root
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const buildDir = process.env.GR_BUILD_DIR ? resolve(process.env.GR_BUILD_DIR) : resolve(repoRoot, "build");
 
-/** Path of an example binary in the build tree (env GR_BUILD_DIR overrides `build/`). */
+/**
+ * Path of an example binary in the folder named by env GR_EXAMPLES_DIR (ctest sets it to the
+ * build tree's examples folder; see tests/CMakeLists.txt).
+ */
 export function exampleBinary(name) {
-  const path = resolve(buildDir, "examples", name);
+  const dir = process.env.GR_EXAMPLES_DIR;
+  if (!dir) {
+    throw new Error(
+      "GR_EXAMPLES_DIR is not set. Run these tests through ctest (ctest --test-dir <build> -L compat), " +
+        "or set GR_EXAMPLES_DIR=<build>/examples.",
+    );
+  }
+  const path = resolve(dir, name);
   if (!existsSync(path)) throw new Error(`${path} is missing; build the examples first`);
   return path;
 }

@@ -1,11 +1,10 @@
-// Browser tests against build/examples/echo_bot: returns the message; title "Echo Bot";
+// Browser tests against the echo_bot example: returns the message; title "Echo Bot";
 // examples "hello", "hola", "merhaba".
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   assertNoConsoleErrors,
-  HAVE_CHROMIUM,
   lastBotText,
   offMachine,
   openBrowser,
@@ -17,7 +16,7 @@ import {
   waitForIdle,
 } from "./harness.mjs";
 
-describe("echo_bot in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin/chromium" }, () => {
+describe("echo_bot in the browser", () => {
   let server;
   const browsers = [];
 

@@ -1,4 +1,4 @@
-// Browser tests against build/tests/apps/error_bot: gr::Error becomes a toast with its message,
+// Browser tests against the test app error_bot: gr::Error becomes a toast with its message,
 // other exceptions a generic one, and the chat stays usable; $$...$$ maths renders with KaTeX,
 // which loads only when a message needs it.
 
@@ -6,7 +6,6 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   appInBrowser,
-  HAVE_CHROMIUM,
   lastBotText,
   offMachine,
   sel,
@@ -14,7 +13,7 @@ import {
   waitForIdle,
 } from "./harness.mjs";
 
-describe("error_bot in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin/chromium" }, () => {
+describe("error_bot in the browser", () => {
   const app = appInBrowser("error_bot");
 
   it("shows gr::Error as a toast with its message and stays usable", async () => {

@@ -1,10 +1,14 @@
 // Shared helpers for the browser tests: start an example binary, open headless Chromium on it,
 // and record what the page does (console errors, every request).
 //
-// Env:
-//   GR_E2E_WEB_DIST=/path/to/web/dist  serve that UI bundle in front of the binary instead of
-//                                     the one embedded in it (UI development without a rebuild).
-//   GR_E2E_HEADED=1                    show the browser window (needs a display).
+// Env (ctest sets the first three; see tests/CMakeLists.txt):
+//   GR_EXAMPLES_DIR=/path/to/build/examples     where the example binaries are (required)
+//   GR_TEST_APPS_DIR=/path/to/build/tests/apps  where the test-only apps are (required)
+//   GR_SCREENSHOT_DIR=/path                     where screenshots go (default: a folder in $TMPDIR)
+//   GR_CHROMIUM=/path/to/chromium               the browser (default /usr/bin/chromium, from `make deps`)
+//   GR_E2E_WEB_DIST=/path/to/web/dist           serve that UI bundle in front of the binary instead of
+//                                               the one embedded in it (UI development without a rebuild).
+//   GR_E2E_HEADED=1                             show the browser window (needs a display).
 
 import { spawn } from "node:child_process";
 import { after, before } from "node:test";
@@ -15,26 +19,38 @@ import { dirname, extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const CHROMIUM = "/usr/bin/chromium";
-export const HAVE_CHROMIUM = existsSync(CHROMIUM);
-export const SCREENSHOT_DIR = join(REPO_ROOT, "build", "screenshots");
+export const CHROMIUM = process.env.GR_CHROMIUM || "/usr/bin/chromium";
+export const SCREENSHOT_DIR = process.env.GR_SCREENSHOT_DIR || join(tmpdir(), "gradio-cpp-screenshots");
 
+/** The folder named by environment variable `name`; throws a clear error when it is not set. */
+function dirFromEnv(name) {
+  const dir = process.env[name];
+  if (!dir) {
+    throw new Error(
+      `${name} is not set. Run the browser tests through ctest (ctest --test-dir <build> -L e2e), ` +
+        `or set GR_EXAMPLES_DIR=<build>/examples and GR_TEST_APPS_DIR=<build>/tests/apps.`,
+    );
+  }
+  return resolve(dir);
+}
+
+/** Path of an example (GR_EXAMPLES_DIR) or test-only app (GR_TEST_APPS_DIR) binary. */
 export function examplePath(name) {
-  const example = join(REPO_ROOT, "build", "examples", name);
-  // Apps that exist only for the tests live in build/tests/apps.
-  return existsSync(example) ? example : join(REPO_ROOT, "build", "tests", "apps", name);
+  const candidates = [join(dirFromEnv("GR_EXAMPLES_DIR"), name), join(dirFromEnv("GR_TEST_APPS_DIR"), name)];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`no ${name} binary in ${candidates.map(dirname).join(" or ")}: build it first`);
+  return found;
 }
 
 /** True when the page comes from the binary itself, not from a GR_E2E_WEB_DIST front server. */
 export const SERVED_BY_BINARY = !process.env.GR_E2E_WEB_DIST;
 
 /**
- * Starts build/examples/<name> (on a free port unless `port` is given); resolves to
+ * Starts the example or test app <name> (on a free port unless `port` is given); resolves to
  * { url, serverUrl, port, stop() }.
  */
 export async function startExample(name, { timeoutMs = 15000, port = 0, front: reuseFront = null } = {}) {
   const bin = examplePath(name);
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: build the examples first`);
   const proc = spawn(bin, [], {
     cwd: REPO_ROOT,
     env: { ...process.env, GRADIO_SERVER_PORT: String(port) },
@@ -129,6 +145,11 @@ async function serveDistInFront(dist, backend) {
  * `badResponses` every answer with a status of 400 or more.
  */
 export async function openBrowser({ width = 1280, height = 800, colorScheme = "light" } = {}) {
+  // A missing browser is a failure, not a skip: `make deps` installs Debian's chromium.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing (${CHROMIUM}): install it with \`make deps\` (Debian package chromium) ` +
+      `or point GR_CHROMIUM at a Chromium binary. The browser tests cannot run without it.`);
+  }
   const { chromium } = await import("playwright-core");
   const userDataDir = mkdtempSync(join(tmpdir(), "gr-e2e-"));
   const context = await chromium.launchPersistentContext(userDataDir, {

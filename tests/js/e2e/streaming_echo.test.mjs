@@ -1,4 +1,4 @@
-// Browser tests against build/examples/streaming_echo, a generator that yields
+// Browser tests against the streaming_echo example, a generator that yields
 // "You typed: " + message[:i+1] every 50 ms.
 
 import { before, describe, it } from "node:test";
@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import {
   appInBrowser,
   assertNoConsoleErrors,
-  HAVE_CHROMIUM,
   lastBotText,
   offMachine,
   openBrowser,
@@ -16,7 +15,7 @@ import {
   waitForIdle,
 } from "./harness.mjs";
 
-describe("streaming_echo in the browser", { skip: !HAVE_CHROMIUM && "no /usr/bin/chromium" }, () => {
+describe("streaming_echo in the browser", () => {
   const app = appInBrowser("streaming_echo");
   let page;
   before(() => (page = app.page));

@@ -38,6 +38,33 @@ interface ActiveEvent {
   finish(ok: boolean, output: Output | null, title?: string | null): void;
 }
 
+/**
+ * How a dependency ended: "rejected" means a validator refused its inputs before it ran (422
+ * with Gradio's validate list), so nothing chained after it runs either.
+ */
+type Outcome = "success" | "error" | "rejected";
+
+/** One input a validator refused (an item of the 422 `detail` list). */
+export interface Rejection {
+  message: string;
+  parameter_name?: string | null;
+}
+
+/**
+ * The validate list of a 422 answer (`{"detail":[{"__type__":"validate","is_valid":false,
+ * "message":…,"parameter_name":…},…]}`), or null when `e` is anything else. `all` keeps every
+ * item in order (valid ones too, when the server lists them); `rejected` only the refused ones.
+ */
+export function validationErrors(e: unknown): { all: unknown[]; rejected: Rejection[] } | null {
+  if (!(e instanceof HttpError) || e.status !== 422) return null;
+  const detail = e.payload?.detail;
+  if (!Array.isArray(detail) || !detail.some((d) => d?.__type__ === "validate")) return null;
+  const rejected = detail
+    .filter((d) => d?.__type__ === "validate" && d.is_valid === false)
+    .map((d) => ({ message: typeof d.message === "string" ? d.message : "Invalid input.", parameter_name: d.parameter_name ?? null }));
+  return { all: detail, rejected };
+}
+
 /** How long to wait for the server's completion of a cancelled event before giving up on it. */
 const CANCEL_GRACE_MS = 5000;
 
@@ -118,17 +145,19 @@ export class Runner {
     }
     this.inflight++;
     this.running.set(dep.id, (this.running.get(dep.id) ?? 0) + 1);
-    let ok = false;
+    let outcome: Outcome = "error";
     try {
-      ok = await this.execute(dep, triggerId, eventData);
+      outcome = await this.execute(dep, triggerId, eventData);
     } catch (e) {
       this.report(e);
-      ok = false;
+      outcome = "error";
     } finally {
       this.running.set(dep.id, (this.running.get(dep.id) ?? 1) - 1);
     }
+    const ok = outcome === "success";
     this.hooks.finished?.(dep, ok);
-    for (const next of this.after.get(dep.id) ?? []) {
+    // A rejected event never ran: neither .then nor .success/.failure steps follow it.
+    for (const next of outcome === "rejected" ? [] : (this.after.get(dep.id) ?? [])) {
       if (next.trigger_only_on_success && !ok) continue;
       if (next.trigger_only_on_failure && ok) continue;
       // Chained dependencies keep the original trigger id, as in the recorded chain.
@@ -146,10 +175,12 @@ export class Runner {
     }
   }
 
-  private async execute(dep: Dependency, triggerId: number | null, eventData: unknown): Promise<boolean> {
+  private async execute(dep: Dependency, triggerId: number | null, eventData: unknown): Promise<Outcome> {
     if (dep.cancels?.length) this.cancel(dep.cancels);
     // Cancel listeners and js-only listeners have nothing to run on the server.
-    if (dep.types?.cancel || !dep.backend_fn) return true;
+    if (dep.types?.cancel || !dep.backend_fn) return "success";
+    // Sending the inputs again retires what a validator said about them last time.
+    for (const id of dep.inputs) this.store.setValidation(id, null);
 
     const body: PredictBody = {
       data: dep.inputs.map((id) => (this.store.type(id) === "state" ? null : (this.store.getValue(id) ?? null))),
@@ -163,22 +194,54 @@ export class Runner {
       try {
         out = await this.client.predict(body);
       } catch (e) {
+        if (this.showValidation(dep, e)) return "rejected";
         this.report(e);
-        return false;
+        return "error";
       }
       if (out && "error" in out && out.data === undefined) {
         this.reportOutputError(out, null);
-        return false;
+        return "error";
       }
       this.applyOutputs(dep, out?.data ?? []);
       this.fireStateChanges(out?.changed_state_ids);
-      return true;
+      return "success";
     }
     return this.runQueued(dep, body);
   }
 
-  private runQueued(dep: Dependency, body: PredictBody): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
+  /**
+   * If `e` is a validator's rejection, shows each message at the input it is about (by
+   * position when the list has one item per input, else at the first input the user edits)
+   * and returns true. Nothing of the event happened: its inputs keep their values.
+   */
+  private showValidation(dep: Dependency, e: unknown): boolean {
+    const v = validationErrors(e);
+    if (!v) return false;
+    const messages = new Map<number, string[]>();
+    const add = (id: number, m: string) => messages.set(id, [...(messages.get(id) ?? []), m]);
+    const visible = dep.inputs.filter((id) => {
+      const t = this.store.type(id);
+      return t !== undefined && t !== "state" && t !== "browserstate";
+    });
+    const perInput = v.all.length === dep.inputs.length;
+    const loose: string[] = [];
+    v.all.forEach((item: any, i) => {
+      if (item?.__type__ !== "validate" || item.is_valid !== false) return;
+      const message = typeof item.message === "string" ? item.message : "Invalid input.";
+      const id = perInput ? dep.inputs[i] : undefined;
+      if (id !== undefined && visible.includes(id)) add(id, message);
+      else if (visible.length) add(visible[0], message);
+      else loose.push(message);
+    });
+    for (const [id, list] of messages) this.store.setValidation(id, list.join("\n"));
+    // No input to show it at (e.g. an event fired by a click): say it in a toast.
+    if (loose.length) this.hooks.toast?.({ kind: "error", title: "Error", message: loose.join("\n"), duration: 10 });
+    return true;
+  }
+
+  private runQueued(dep: Dependency, body: PredictBody): Promise<Outcome> {
+    return new Promise<Outcome>((resolve) => {
+      let rejected = false;
       const owner = {};
       const since = now();
       const showOn = dep.show_progress === "hidden" ? [] : (dep.show_progress_on ?? dep.outputs);
@@ -206,7 +269,7 @@ export class Runner {
           } else if (output) {
             this.reportOutputError(output, title ?? null);
           }
-          resolve(ok);
+          resolve(rejected ? "rejected" : ok ? "success" : "error");
         },
       };
       if (!this.active.has(dep.id)) this.active.set(dep.id, new Set());
@@ -259,7 +322,8 @@ export class Runner {
         })
         .catch((e) => {
           if (ev.done) return;
-          this.report(e);
+          rejected = this.showValidation(dep, e);
+          if (!rejected) this.report(e);
           ev.finish(false, null);
         });
     });

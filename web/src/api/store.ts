@@ -23,6 +23,8 @@ export class PlainStore {
   protected values = new Map<number, unknown>();
   protected propsById = new Map<number, Record<string, any>>();
   protected statuses = new Map<number, { owner: object; status: Status }>();
+  /** Messages of a validator that rejected the component's value (shown at the component). */
+  protected validations = new Map<number, string>();
   readonly types = new Map<number, string>();
   /** Props as the config gave them, to restore UI state after a lost connection. */
   readonly initialProps = new Map<number, Readonly<Record<string, any>>>();
@@ -76,7 +78,19 @@ export class PlainStore {
     this.changed(id);
   }
 
-  /** Hook for subclasses: component `id` changed (value, props or status). */
+  getValidation(id: number): string | null {
+    return this.validations.get(id) ?? null;
+  }
+
+  /** Shows (or with null clears) a validation message at component `id`. */
+  setValidation(id: number, message: string | null): void {
+    if ((this.validations.get(id) ?? null) === message) return;
+    if (message === null) this.validations.delete(id);
+    else this.validations.set(id, message);
+    this.changed(id);
+  }
+
+  /** Hook for subclasses: component `id` changed (value, props, status or validation). */
   protected changed(_id: number): void {}
 }
 

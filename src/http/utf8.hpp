@@ -1,0 +1,16 @@
+#pragma once
+// Nothing we send may be invalid UTF-8: Python's gradio_client decodes every stream strictly
+// and dies in its reader thread on one bad byte (and Gradio itself can never send one).
+// Text from user functions is therefore repaired on the way out, as Python's
+// errors="replace" does: each maximal invalid subsequence becomes U+FFFD.
+
+#include <string>
+#include <string_view>
+
+namespace gradio::detail::http {
+
+[[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
+// Replaces invalid sequences in place; returns true if anything changed.
+bool repair_utf8(std::string& text);
+
+}  // namespace gradio::detail::http
