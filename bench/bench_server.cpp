@@ -4,6 +4,8 @@
 //   chunks50 streams 50 growing chunks, no sleeps          (concurrency_limit: none)
 //   hold     streams one chunk, then sleeps in 50 ms steps until stop_requested()
 //            (Gradio's default concurrency_limit 1, so further events wait in the queue)
+//   longstream [TOKENS]  streams a growing reply of TOKENS tokens of 5 bytes ("word "), one
+//            co_yield each, no sleeps (default 20000, or env GR_BENCH_TOKENS; no concurrency_limit)
 // Honours GRADIO_SERVER_PORT like every gradio.cpp app (0 = any free port).
 #include <chrono>
 #include <cstdio>
@@ -24,6 +26,17 @@ gr::Stream chunks50(gr::Message message, gr::History /*history*/) {
     for (int i = 0; i < 50; ++i) {
         reply += message.text;
         reply += ' ';
+        co_yield reply;
+    }
+}
+
+int g_tokens = 20000;
+
+gr::Stream longstream(gr::Message /*message*/, gr::History /*history*/) {
+    std::string reply;
+    reply.reserve(static_cast<std::size_t>(g_tokens) * 5);
+    for (int i = 0; i < g_tokens; ++i) {
+        reply += "word ";
         co_yield reply;
     }
 }
@@ -52,6 +65,13 @@ int main(int argc, char** argv) {
         gr::ChatInterface demo(hold);
         return demo.launch();
     }
-    std::fprintf(stderr, "usage: bench_server [echo|chunks50|hold]\n");
+    if (mode == "longstream") {
+        if (argc > 2) g_tokens = std::atoi(argv[2]);
+        else if (const char* env = std::getenv("GR_BENCH_TOKENS"); env && *env) g_tokens = std::atoi(env);
+        if (g_tokens < 1) g_tokens = 1;
+        gr::ChatInterface demo(longstream, {.concurrency_limit = std::nullopt});
+        return demo.launch();
+    }
+    std::fprintf(stderr, "usage: bench_server [echo|chunks50|hold|longstream [TOKENS]]\n");
     return 2;
 }

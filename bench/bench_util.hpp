@@ -3,7 +3,16 @@
 // logic (its options, flows and measurements) stays in its .cpp.
 #pragma once
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -58,5 +67,74 @@ inline int lookup_fn_index(const tcp::resolver::results_type& endpoints, const s
     }
     throw std::runtime_error("no dependency named " + api + " in /config");
 }
+
+// --- the server process, read from /proc ---
+
+// VmRSS of a process in KiB (0 if unknown).
+inline long rss_kib(long pid) {
+    if (pid <= 0) return 0;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.starts_with("VmRSS:")) return std::atol(line.c_str() + 6);
+    return 0;
+}
+
+// Open file descriptors of a process.
+inline long open_fds(long pid) {
+    if (pid <= 0) return 0;
+    long n = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+        ++n;
+    return n;
+}
+
+// utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15).
+inline double cpu_seconds(long pid) {
+    if (pid <= 0) return 0;
+    std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+    if (!f) return 0;
+    char buf[4096];
+    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = 0;
+    const char* p = std::strrchr(buf, ')');  // the command name may contain spaces
+    if (!p) return 0;
+    unsigned long utime = 0, stime = 0;
+    if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return 0;
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Memory of all TCP sockets of the machine in KiB (/proc/net/sockstat "TCP: ... mem <pages>"):
+// data queued in kernel socket buffers, which VmRSS does not show.
+inline long tcp_kernel_kib() {
+    std::ifstream in("/proc/net/sockstat");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.starts_with("TCP:")) continue;
+        const auto at = line.find(" mem ");
+        if (at == std::string::npos) return 0;
+        return std::atol(line.c_str() + at + 5) * (sysconf(_SC_PAGESIZE) / 1024);
+    }
+    return 0;
+}
+
+// Raises this process's RLIMIT_NOFILE to 65536, or to the hard limit when it may not; prints it.
+inline void raise_fd_limit(const char* tool) {
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rlimit want{65536, std::max<rlim_t>(rl.rlim_max, 65536)};
+    if (setrlimit(RLIMIT_NOFILE, &want) != 0) {
+        want = {rl.rlim_max, rl.rlim_max};  // not allowed to raise the hard limit: use all of it
+        setrlimit(RLIMIT_NOFILE, &want);
+    }
+    getrlimit(RLIMIT_NOFILE, &rl);
+    std::printf("fd limit of %s: %lu\n", tool, static_cast<unsigned long>(rl.rlim_cur));
+}
+
+inline double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
+inline double mb(long kib) { return static_cast<double>(kib) * 1024.0 / 1e6; }
 
 }  // namespace bench

@@ -7,6 +7,10 @@
 //                               concurrency_limit 1): one event joins and runs forever, then N
 //                               sessions each join one event (they wait in the queue) and open
 //                               GET /gradio_api/queue/data?session_hash=... (idle until their turn).
+//   --kind unread               against bench_server hold, like queue, but all N events join ONE
+//                               session (session_hash "unread") and nobody opens its queue/data:
+//                               what N unread events cost, and whether that grows while they wait
+//                               (--hold seconds later). Opens no streams; --streams = events.
 // A stream counts as open once its first SSE message arrived (ALIVE / estimation).
 //
 //   gr_idle_streams --url http://127.0.0.1:7860 --pid <server pid> --streams 10000 --kind heartbeat
@@ -48,7 +52,7 @@ struct Options {
 [[noreturn]] void usage(int code) {
     std::fprintf(code ? stderr : stdout,
                  "usage: gr_idle_streams [--url http://127.0.0.1:7860] [--pid SERVER_PID] [--streams 10000]\n"
-                 "                       [--kind heartbeat|queue] [--hold 5] [--parallel 200] [--api chat]\n");
+                 "                       [--kind heartbeat|queue|unread] [--hold 5] [--parallel 200] [--api chat]\n");
     std::exit(code);
 }
 
@@ -70,40 +74,8 @@ Options parse_args(int argc, char** argv) {
         else if (a == "--help" || a == "-h") usage(0);
         else usage(2);
     }
-    if (o.streams < 1 || o.parallel < 1 || (o.kind != "heartbeat" && o.kind != "queue")) usage(2);
+    if (o.streams < 1 || o.parallel < 1 || (o.kind != "heartbeat" && o.kind != "queue" && o.kind != "unread")) usage(2);
     return o;
-}
-
-// VmRSS of a process in KiB (0 if unknown).
-long rss_kib(long pid) {
-    if (pid <= 0) return 0;
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.starts_with("VmRSS:")) return std::atol(line.c_str() + 6);
-    return 0;
-}
-
-long open_fds(long pid) {
-    if (pid <= 0) return 0;
-    long n = 0;
-    std::error_code ec;
-    for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec);
-         !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
-        ++n;
-    return n;
-}
-
-void raise_fd_limit() {
-    rlimit rl{};
-    getrlimit(RLIMIT_NOFILE, &rl);
-    rlimit want{65536, std::max<rlim_t>(rl.rlim_max, 65536)};
-    if (setrlimit(RLIMIT_NOFILE, &want) != 0) {
-        want = {rl.rlim_max, rl.rlim_max};  // not allowed to raise the hard limit: use all of it
-        setrlimit(RLIMIT_NOFILE, &want);
-    }
-    getrlimit(RLIMIT_NOFILE, &rl);
-    std::printf("fd limit of this tool: %lu\n", static_cast<unsigned long>(rl.rlim_cur));
 }
 
 struct State {
@@ -113,6 +85,7 @@ struct State {
     std::atomic<int> opened{0};
     std::atomic<int> closed{0};
     std::atomic<int> joined{0};
+    std::atomic<int> refused{0};  // joins answered 429 (a session holds at most 16,384 pending events)
     std::map<std::string, int> errors;  // touched on the io thread only
     void error(const std::string& what) { ++errors[what]; }
 };
@@ -193,8 +166,9 @@ asio::awaitable<void> opener(State& st, std::atomic<int>& next, int n,
 std::string heartbeat_target(const State&, int i) { return "/gradio_api/heartbeat/idle_" + std::to_string(i); }
 std::string queue_target(const State&, int i) { return "/gradio_api/queue/data?session_hash=idle_" + std::to_string(i); }
 
-// Joins one event per session idle_<i> over a few keep-alive connections.
-asio::awaitable<void> joiner(State& st, std::atomic<int>& next, int n) {
+// Joins events over a few keep-alive connections: one per session idle_<i>, or all in
+// `one_session` when it is not empty.
+asio::awaitable<void> joiner(State& st, std::atomic<int>& next, int n, std::string one_session) {
     auto executor = co_await asio::this_coro::executor;
     beast::tcp_stream stream(executor);
     if (auto [ec, ep] = co_await asio::async_connect(stream.socket(), st.endpoints, use_tuple); ec) {
@@ -209,7 +183,8 @@ asio::awaitable<void> joiner(State& st, std::atomic<int>& next, int n) {
         req.set(http::field::host, host_header(st));
         req.set(http::field::content_type, "application/json");
         req.body() = "{\"data\":[\"wait " + std::to_string(i) + "\",null],\"event_data\":null,\"fn_index\":" +
-                     std::to_string(st.fn_index) + ",\"trigger_id\":null,\"session_hash\":\"idle_" + std::to_string(i) + "\"}";
+                     std::to_string(st.fn_index) + ",\"trigger_id\":null,\"session_hash\":\"" +
+                     (one_session.empty() ? "idle_" + std::to_string(i) : one_session) + "\"}";
         req.prepare_payload();
         if (auto [ec, n2] = co_await http::async_write(stream, req, use_tuple); ec) {
             st.error("join write: " + ec.message());
@@ -220,7 +195,8 @@ asio::awaitable<void> joiner(State& st, std::atomic<int>& next, int n) {
             st.error("join read: " + ec.message());
             co_return;
         }
-        if (res.result() != http::status::ok) st.error("join status " + std::to_string(res.result_int()));
+        if (res.result() == http::status::too_many_requests) ++st.refused;
+        else if (res.result() != http::status::ok) st.error("join status " + std::to_string(res.result_int()));
         else ++st.joined;
     }
     beast::error_code ignored;
@@ -237,7 +213,8 @@ void run_until(asio::io_context& ioc, Done done, std::chrono::seconds timeout, c
         if (ioc.stopped()) ioc.restart();
         if (Clock::now() - last_print > std::chrono::seconds(1)) {
             last_print = Clock::now();
-            std::printf("  %s: opened %d, joined %d, closed %d\n", what, st.opened.load(), st.joined.load(), st.closed.load());
+            std::printf("  %s: opened %d, joined %d, refused %d, closed %d\n", what, st.opened.load(), st.joined.load(),
+                        st.refused.load(), st.closed.load());
             std::fflush(stdout);
         }
     }
@@ -251,21 +228,18 @@ void settle(asio::io_context& ioc, double seconds) {
     }
 }
 
-double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
-double mb(long kib) { return static_cast<double>(kib) * 1024.0 / 1e6; }
-
 }  // namespace
 
 int main(int argc, char** argv) {
     State st;
     st.opt = parse_args(argc, argv);
     const Options& o = st.opt;
-    raise_fd_limit();
+    raise_fd_limit("this tool");
     asio::io_context ioc(1);
     try {
         tcp::resolver resolver(ioc);
         st.endpoints = resolver.resolve(o.host, o.port);
-        if (o.kind == "queue") st.fn_index = bench::lookup_fn_index(st.endpoints, o.host, o.port, o.api);
+        if (o.kind != "heartbeat") st.fn_index = bench::lookup_fn_index(st.endpoints, o.host, o.port, o.api);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "gr_idle_streams: %s\n", e.what());
         return 1;
@@ -276,7 +250,7 @@ int main(int argc, char** argv) {
     std::atomic<int> next{0};
     long rss_joined = 0;
 
-    if (o.kind == "queue") {
+    if (o.kind != "heartbeat") {
         // 1. The event that holds the only worker slot, with its session stream open.
         {
             // join as session idle_hold, then open its stream and wait for process_generating
@@ -314,11 +288,13 @@ int main(int argc, char** argv) {
     std::printf("server before: VmRSS %.1f MiB, %ld fds\n", mib(rss0), fds0);
     const auto t0 = Clock::now();
 
-    if (o.kind == "queue") {
-        // 2. N sessions each join one event; they wait behind the holder.
+    if (o.kind != "heartbeat") {
+        // 2. N sessions each join one event (unread: N events in one session); they wait behind
+        // the holder.
         next = 0;
-        for (int k = 0; k < std::min(8, n); ++k) asio::co_spawn(ioc, joiner(st, next, n), asio::detached);
-        run_until(ioc, [&] { return st.joined.load() >= n || next.load() >= n + std::min(8, n); },
+        const std::string one_session = o.kind == "unread" ? "unread" : "";
+        for (int k = 0; k < std::min(8, n); ++k) asio::co_spawn(ioc, joiner(st, next, n, one_session), asio::detached);
+        run_until(ioc, [&] { return st.joined.load() + st.refused.load() >= n || next.load() >= n + std::min(8, n); },
                   std::chrono::seconds(120), "joining", st);
         settle(ioc, 0.2);
         settle(ioc, o.settle_s);
@@ -326,6 +302,25 @@ int main(int argc, char** argv) {
         std::printf("server after %d joins: VmRSS %.1f MiB (+%.1f MiB, %.2f KiB per queued event)\n", st.joined.load(),
                     mib(rss_joined), mib(rss_joined - rss0),
                     st.joined.load() ? static_cast<double>(rss_joined - rss0) / st.joined.load() : 0.0);
+    }
+
+    if (o.kind == "unread") {
+        // Nobody reads: hold and look again (the mailbox of the session must not grow).
+        settle(ioc, o.hold_s);
+        const long rss2 = rss_kib(o.pid);
+        std::printf("after %.0fs more: server VmRSS %.1f MiB (%+.1f MiB, %+.3f MB/s)\n", o.hold_s, mib(rss2),
+                    mib(rss2 - rss_joined), mb(rss2 - rss_joined) / o.hold_s);
+        std::printf("\nRESULT kind=unread joined=%d/%d refused_429=%d rss_before_MB=%.1f rss_joined_MB=%.1f "
+                    "per_event_KiB=%.2f rss_after_hold_MB=%.1f growth_MB_per_s=%.3f hold_s=%.0f\n",
+                    st.joined.load(), n, st.refused.load(), mb(rss0), mb(rss_joined),
+                    st.joined.load() ? static_cast<double>(rss_joined - rss0) / st.joined.load() : 0.0, mb(rss2),
+                    mb(rss2 - rss_joined) / o.hold_s, o.hold_s);
+        int errors = 0;
+        for (auto& [k, v] : st.errors) errors += v;
+        std::printf("errors: %d\n", errors);
+        for (auto& [k, v] : st.errors) std::printf("  %6d  %s\n", v, k.c_str());
+        std::fflush(stdout);
+        std::_Exit(st.joined.load() + st.refused.load() == n && errors == 0 ? 0 : 3);
     }
 
     // 3. The N idle streams.

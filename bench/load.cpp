@@ -299,22 +299,6 @@ private:
     bool close_after_ = false;
 };
 
-// utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15).
-double cpu_seconds(long pid) {
-    if (pid <= 0) return 0;
-    std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-    if (!f) return 0;
-    char buf[4096];
-    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-    std::fclose(f);
-    buf[n] = 0;
-    const char* p = std::strrchr(buf, ')');  // the command name may contain spaces
-    if (!p) return 0;
-    unsigned long utime = 0, stime = 0;
-    if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return 0;
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 double self_cpu_seconds() {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);

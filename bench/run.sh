@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the gradio.cpp benchmarks and prints a summary. Builds nothing: it expects
-# bench_server, gr_load, gr_idle_streams and gr_beast_floor in build/bench/ (override with
-# GR_BENCH_BIN=dir).
+# bench_server, gr_load, gr_idle_streams, gr_stalled_streams and gr_beast_floor in build/bench/
+# (override with GR_BENCH_BIN=dir).
 #
-#   bench/run.sh                 # everything, ~1 minute
+#   bench/run.sh                 # everything, ~5 minutes
 #   DURATION=5 STREAMS=2000 bench/run.sh
 #   bench/run.sh echo chunks50   # a subset: echo queue floor chunks50 heartbeat idle_queue
+#                                #           unread stalled_short stalled
 #
 # Every server is started here on a free port (GRADIO_SERVER_PORT=0) and stopped by its pid.
 # The load generator runs on the same machine as the server.
@@ -17,9 +18,15 @@ DURATION=${DURATION:-10}      # seconds measured per throughput run (after 1 s w
 CLIENTS=${CLIENTS:-32}
 STREAMS=${STREAMS:-10000}
 HOLD=${HOLD:-5}
+UNREAD=${UNREAD:-10000}       # unread events joined on one session (unread)
+UNREAD_HOLD=${UNREAD_HOLD:-10}  # seconds to watch them afterwards
+STALLED=${STALLED:-1000}      # stalled readers (stalled_short, stalled)
+TOKENS_SHORT=${TOKENS_SHORT:-2000}
+TOKENS=${TOKENS:-20000}
+STALL_HOLD=${STALL_HOLD:-40}  # seconds to keep them open after measuring (server write timeout: 30 s)
 OUT=$(mktemp -d /tmp/gr_bench.XXXXXX)
 
-for exe in bench_server gr_load gr_idle_streams gr_beast_floor; do
+for exe in bench_server gr_load gr_idle_streams gr_stalled_streams gr_beast_floor; do
   [[ -x $BIN/$exe ]] || { echo "missing $BIN/$exe (cmake --build build --target $exe)" >&2; exit 1; }
 done
 
@@ -65,7 +72,7 @@ run() {  # run NAME command... : runs, shows and keeps the output
 }
 
 STEPS=("$@")
-[[ ${#STEPS[@]} -gt 0 ]] || STEPS=(echo queue floor chunks50 heartbeat idle_queue)
+[[ ${#STEPS[@]} -gt 0 ]] || STEPS=(echo queue floor chunks50 heartbeat idle_queue unread stalled_short stalled)
 want() { [[ " ${STEPS[*]} " == *" $1 "* ]]; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -100,6 +107,21 @@ fi
 if want idle_queue; then
   start_server bench_server hold
   run idle_queue "$BIN/gr_idle_streams" --url "$SERVER_URL" --pid "$SERVER_PID" --streams "$STREAMS" --kind queue --hold "$HOLD"
+  stop_server
+fi
+if want unread; then  # UNREAD events in one session behind the holder, nobody reading queue/data
+  start_server bench_server hold
+  run unread "$BIN/gr_idle_streams" --url "$SERVER_URL" --pid "$SERVER_PID" --streams "$UNREAD" --kind unread --hold "$UNREAD_HOLD"
+  stop_server
+fi
+if want stalled_short; then  # the same stalled readers with a 10x shorter stream
+  start_server bench_server longstream "$TOKENS_SHORT"
+  run stalled_short "$BIN/gr_stalled_streams" --url "$SERVER_URL" --pid "$SERVER_PID" --streams "$STALLED" --hold "$STALL_HOLD"
+  stop_server
+fi
+if want stalled; then  # STALLED readers that stop reading a TOKENS-token stream
+  start_server bench_server longstream "$TOKENS"
+  run stalled "$BIN/gr_stalled_streams" --url "$SERVER_URL" --pid "$SERVER_PID" --streams "$STALLED" --hold "$STALL_HOLD"
   stop_server
 fi
 
@@ -143,6 +165,21 @@ if want idle_queue; then
   v=$(field idle_queue 'per_stream_KiB=([0-9.]+)'); printf '%-52s %14s %12s\n' "  per queue/data stream (KiB)" "$v" ""
   v=$(field idle_queue 'per_waiting_client_KiB=([0-9.]+)'); printf '%-52s %14s %12s\n' "  per waiting client, event + stream (KiB)" "$v" ""
 fi
+if want unread; then
+  v=$(field unread 'rss_joined_MB=([0-9.]+)'); j=$(field unread 'joined=([0-9]+)')
+  printf '%-52s %14s %12s\n' "${j:-?} unread events, one session: server RSS (MB)" "$v" ""
+  v=$(field unread 'per_event_KiB=([0-9.]+)'); printf '%-52s %14s %12s\n' "  per event (KiB)" "$v" ""
+  v=$(field unread 'growth_MB_per_s=([-0-9.]+)'); printf '%-52s %14s %12s\n' "  growth over the next ${UNREAD_HOLD}s (MB/s)" "$v" ""
+fi
+for r in stalled_short stalled; do
+  want $r || continue
+  t=$(field $r 'tokens=([0-9]+)'); s=$(field $r 'stalled=([0-9]+)'); i=$(field $r 'idle=([01])')
+  v=$(field $r 'rss_stalled_MB=([0-9.]+)')
+  printf '%-52s %14s %12s\n' "${s:-?} stalled readers, ${t:-?}-token streams: RSS (MB)" "$v" "$( [[ $i == 1 ]] || echo "server not idle")"
+  v=$(field $r ' per_reader_KiB=([0-9.]+)'); printf '%-52s %14s %12s\n' "  per stalled reader (KiB)" "$v" ""
+  v=$(field $r 'tcp_kernel_per_reader_KiB=([-0-9.]+)'); printf '%-52s %14s %12s\n' "  kernel TCP buffers per reader (KiB)" "$v" ""
+  v=$(field $r 'rss_after_drop_MB=([0-9.]+)'); printf '%-52s %14s %12s\n' "  RSS after the server dropped them (MB)" "$v" ""
+done
 stop_server
 for p in "${PROBLEMS[@]}"; do echo "!! $p"; done
 echo "raw outputs: $OUT"

@@ -1,10 +1,10 @@
 #include "chat_app.hpp"
 
-#include <random>
 
 #include <gradio/error.hpp>
 
 #include "protocol/json_codec.hpp"
+#include "queue/ids.hpp"
 
 namespace gradio::detail {
 
@@ -53,7 +53,7 @@ std::optional<std::string> message_text(const json::value& v) {
 // The message typed by the user, as the chat fn receives it.
 Message incoming_message(const json::value& v) {
     auto text = message_text(v);
-    if (!text) throw Error("The message must be a string.");
+    if (!text) throw InputError("The message must be a string.");
     Message m;
     m.text = std::move(*text);
     m.content.push_back(ContentPart{ContentPart::Type::text, m.text, {}, {}, {}, {}});
@@ -64,7 +64,7 @@ History history_of(const json::value& v) {
     try {
         return history_from_json(v);
     } catch (const std::invalid_argument& e) {
-        throw Error(std::string("Invalid chat history: ") + e.what());
+        throw InputError(std::string("Invalid chat history: ") + e.what());
     }
 }
 
@@ -190,9 +190,7 @@ void ChatApp::build() {
         app.components.push_back(std::move(c));
         return app.components.back();
     };
-    std::random_device rd;
-    std::string secret;
-    for (int i = 0; i < 16; ++i) secret += "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[rd() % 62];
+    const std::string secret = random_hex(16);  // BrowserState's key: from the OS CSPRNG
 
     Component& saved = add("browserstate", {{"default_value", json::array{}}, {"storage_key", "_saved_conversations_0"},
                                             {"secret", secret}, {"name", "browserstate"}, {"_selectable", false}}, false);
@@ -502,10 +500,10 @@ void ChatApp::build() {
     // Example cards (ids 31+): a click sends the example, or only fills the box.
     if (!o.examples.empty()) {
         auto example_text = [](const EventContext& ctx) -> std::string {
-            if (!ctx.event_data.is_object()) throw Error("Missing example data.");
+            if (!ctx.event_data.is_object()) throw InputError("Missing example data.");
             const auto* v = ctx.event_data.get_object().if_contains("value");
             if (auto text = v ? message_text(*v) : std::nullopt) return *text;
-            throw Error("Missing example text.");
+            throw InputError("Missing example text.");
         };
         if (o.run_examples_on_click) {
             Dependency& clicked = dep("example_clicked", {{chatbot, "example_select"}}, {chatbot}, {chatbot, saved_input, textbox},

@@ -400,17 +400,21 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         if (connections.empty()) drained.notify_all();
     }
 
-    // Over the connection limit: answer 503 at once rather than queueing or blocking. The
-    // request is read first so that closing does not reset the connection under the answer.
+    // Over the connection limit: answer 503 at once rather than queueing or blocking, then
+    // close lingering (draining what the client sends) so the answer is not reset under it.
     asio::awaitable<void> refuse(tcp::socket socket) {
         beast::tcp_stream stream(std::move(socket));
         try {
-            stream.expires_after(std::chrono::seconds(1));
-            std::array<char, 4096> discard{};
-            co_await stream.async_read_some(asio::buffer(discard), use_tuple);
             Response busy = error_response(503, "The server has too many open connections; try again shortly.");
             busy.headers.emplace_back("Retry-After", "1");
             co_await write_response(stream, busy, 11, false);
+            shutdown_send(stream.socket());
+            stream.expires_after(std::chrono::milliseconds(500));
+            std::array<char, 4096> discard{};
+            for (int i = 0; i < 16; ++i) {
+                auto result = co_await stream.async_read_some(asio::buffer(discard), use_tuple);
+                if (std::get<0>(result)) break;
+            }
         } catch (...) {
         }
         close_socket(stream.socket());

@@ -141,6 +141,14 @@ std::optional<std::string> raw_exchange(std::uint16_t port, const std::string& r
     }
 }
 
+bool refuses_connections(std::uint16_t port) {
+    asio::io_context ioc;
+    tcp::socket socket(ioc);
+    beast::error_code ec;
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    return ec == asio::error::connection_refused;
+}
+
 std::string data_of(const std::string& frame) {
     auto pos = frame.find("data: ");
     if (pos == std::string::npos) return {};

@@ -56,6 +56,10 @@ private:
 // what it answered before closing, or nullopt if it kept the connection open.
 std::optional<std::string> raw_exchange(std::uint16_t port, const std::string& raw, std::chrono::milliseconds wait);
 
+// True if a TCP connection to the port is refused (nothing listens there). Never blocks
+// beyond the connect itself.
+bool refuses_connections(std::uint16_t port);
+
 // Payload of a frame's first "data: " line.
 std::string data_of(const std::string& frame);
 

@@ -4,7 +4,9 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -488,4 +490,80 @@ TEST(Hardening, HiddenExceptionsAreLogged) {
     EXPECT_EQ(frames.back().find("disk on fire"), std::string::npos) << "shown to the user";
     EXPECT_NE(logged.find("disk on fire"), std::string::npos) << logged;
     EXPECT_NE(logged.find("level=error"), std::string::npos) << logged;
+}
+
+// 9. A queue stream with nothing pending ends after one heartbeat instead of idling forever.
+TEST(Hardening, IdleQueueStreamEnds) {
+    TestServer s(echo_fn, {}, {.heartbeat_interval_s = 0.2});
+    ASSERT_FALSE(s.call("x", "chat", "idle").empty());  // the session exists; nothing is pending
+    SseStream idle(s.port, "/gradio_api/queue/data?session_hash=idle");
+    auto frames = idle.all(5s);
+    EXPECT_TRUE(idle.complete());
+    ASSERT_FALSE(frames.empty());
+    EXPECT_NE(frames.back().find("close_stream"), std::string::npos);
+}
+
+// Run only as the child of the test below (through /proc/self/exe): a server under a
+// descriptor limit of 200 that prints its port and serves until its stdin closes.
+TEST(DISABLED_HardeningChild, ServeUnderALowDescriptorLimit) {
+    rlimit files{200, 200};
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &files), 0);
+    gr::ChatInterface demo(echo_fn);
+    auto server = demo.start({.server_name = "127.0.0.1", .server_port = 0, .quiet = true});
+    std::printf("PORT %u\n", static_cast<unsigned>(server.port()));
+    std::fflush(stdout);
+    char c;
+    while (::read(0, &c, 1) > 0) {
+    }
+}
+
+// 9. The connection limit fits the descriptor limit: beyond it clients get 503 at once, never
+// a hang on a server that can no longer accept().
+TEST(Hardening, ConnectionLimitFitsTheDescriptorLimit) {
+    int to_child[2], from_child[2];
+    ASSERT_EQ(::pipe(to_child), 0);
+    ASSERT_EQ(::pipe(from_child), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::dup2(to_child[0], 0);
+        ::dup2(from_child[1], 1);
+        ::close(to_child[1]);
+        ::close(from_child[0]);
+        ::execl("/proc/self/exe", "gr_protocol_tests", "--gtest_filter=DISABLED_HardeningChild.*",
+                "--gtest_also_run_disabled_tests", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    std::string out;
+    char buf[256];
+    unsigned port = 0;
+    while (port == 0) {
+        const ssize_t n = ::read(from_child[0], buf, sizeof buf);
+        ASSERT_GT(n, 0) << "the child server did not start: " << out;
+        out.append(buf, static_cast<std::size_t>(n));
+        if (auto at = out.find("PORT "); at != std::string::npos && out.find('\n', at) != std::string::npos)
+            port = static_cast<unsigned>(std::stoul(out.substr(at + 5)));
+    }
+    {
+        // 150 idle connections: more than the server can hold under 200 descriptors.
+        boost::asio::io_context ioc;
+        std::vector<boost::asio::ip::tcp::socket> idle;
+        for (int i = 0; i < 150; ++i) {
+            idle.emplace_back(ioc);
+            idle.back().connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(port)});
+        }
+        auto answer = raw_exchange(static_cast<std::uint16_t>(port), "GET /config HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 5s);
+        ASSERT_TRUE(answer.has_value()) << "no answer: the server hung";
+        EXPECT_EQ(answer->rfind("HTTP/1.1 503", 0), 0u) << "[" << *answer << "]";
+        EXPECT_NE(answer->find("Retry-After"), std::string::npos);
+    }
+    // With the idle ones gone, it serves again.
+    EXPECT_TRUE(wait_until([&] { return request(static_cast<std::uint16_t>(port), "GET", "/config").status == 200; }, 10s));
+    ::close(to_child[1]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ::close(from_child[0]);
+    EXPECT_TRUE(WIFEXITED(status)) << status;
 }

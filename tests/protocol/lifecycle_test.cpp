@@ -124,8 +124,9 @@ TEST(Shutdown, StopIsIdempotentAndMoveSafe) {
     moved.stop();  // idempotent
     auto waited = std::async(std::launch::async, [&] { moved.wait(); });
     EXPECT_EQ(waited.wait_for(5s), std::future_status::ready) << "wait() after stop() must return";
-    EXPECT_THROW((void)request(port, "GET", "/config"), boost::system::system_error)
-        << "a stopped server still accepts connections";
+    // Nothing listens on the port any more (a listening socket left open after stop() would
+    // accept connections that are never served).
+    EXPECT_TRUE(refuses_connections(port)) << "a stopped server still accepts connections";
 
     // Move-assigning over a running server stops the one it replaces.
     auto first = demo.start({.server_name = "127.0.0.1", .server_port = 0, .quiet = true});
@@ -134,8 +135,7 @@ TEST(Shutdown, StopIsIdempotentAndMoveSafe) {
     first = std::move(second);
     EXPECT_EQ(first.port(), second_port);
     EXPECT_EQ(request(second_port, "GET", "/config").status, 200);
-    EXPECT_THROW((void)request(first_port, "GET", "/config"), boost::system::system_error)
-        << "the replaced server still accepts connections";
+    EXPECT_TRUE(refuses_connections(first_port)) << "the replaced server still accepts connections";
 }
 
 TEST(Limits, SlowAndIdleClientsAreDisconnected) {
