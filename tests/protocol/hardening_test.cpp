@@ -17,6 +17,7 @@
 
 #include "fixture.hpp"
 #include "http/utf8.hpp"
+#include "protocol/diff.hpp"
 #include "log/log.hpp"
 
 namespace json = boost::json;
@@ -222,12 +223,14 @@ TEST(Hardening, CancelByFnIndexCompletesTheRunningEvent) {
 // diffs it gets still rebuild the exact reply.
 TEST(Hardening, LaggingReaderGetsCoalescedFrames) {
     Gate gate;
-    auto fn = [&gate](gr::Message m, gr::History) -> gr::Stream {
+    std::atomic<bool> produced{false};
+    auto fn = [&gate, &produced](gr::Message m, gr::History) -> gr::Stream {
         std::string reply;
         for (int i = 0; i < 2000; ++i) {
             reply += "x";
             co_yield reply;
         }
+        produced = true;
         gate.wait();
         co_yield reply + m.text;
     };
@@ -235,9 +238,9 @@ TEST(Hardening, LaggingReaderGetsCoalescedFrames) {
     OpenAtExit release{gate};
     auto id = join(s.port, "lag", "!");
     // Nobody reads while 2000 steps are produced; then read everything.
-    std::this_thread::sleep_for(300ms);  // let the fn run ahead (the point is that nobody reads)
-    gate.open();
+    ASSERT_TRUE(wait_until([&] { return produced.load(); }, 20s));
     SseStream reader(s.port, "/gradio_api/queue/data?session_hash=lag");
+    gate.open();
     std::vector<std::string> frames;
     auto done = until(reader, "process_completed", id, &frames);
     ASSERT_TRUE(done);
@@ -245,6 +248,17 @@ TEST(Hardening, LaggingReaderGetsCoalescedFrames) {
     EXPECT_GE(generating, 1);
     EXPECT_LE(generating, 20) << "a stalled reader must not cost O(tokens)";
     EXPECT_EQ((*done)["output"].as_object()["data"].as_array()[0].as_string(), std::string(2000, 'x') + "!");
+    // The first frame is full, the others diffs against it: together they rebuild the reply.
+    json::value value;
+    bool first = true;
+    for (const auto& f : frames) {
+        auto m = json::parse(data_of(f)).as_object();
+        if (!is(m["msg"], "process_generating")) continue;
+        const auto& data = m["output"].as_object()["data"].as_array()[0];
+        value = first ? data : gradio::detail::apply_diff(value, data.as_array());
+        first = false;
+    }
+    EXPECT_EQ(value.as_string(), std::string(2000, 'x') + "!");
 }
 
 // 7. State is bounded: a run/predict that would store a huge history gets 413, and the
