@@ -49,7 +49,7 @@ test: build
 tsan-test: deps
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-Wno-tsan -DGR_SANITIZE=thread \
 	      -DGR_BUILD_EXAMPLES=OFF -DGR_BUILD_BENCH=OFF -DGR_WEB=OFF
-	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target gr_unit_tests gr_protocol_tests
 	TSAN_OPTIONS="$(TSAN_OPTIONS)" ctest --test-dir $(TSAN_BUILD) --output-on-failure -L "unit|protocol"
 
 # libFuzzer targets (tests/fuzz) with clang, ASan and UBSan; API-only.

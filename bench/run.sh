@@ -6,7 +6,7 @@
 #   bench/run.sh                 # everything, ~5 minutes
 #   DURATION=5 STREAMS=2000 bench/run.sh
 #   bench/run.sh echo chunks50   # a subset: echo queue floor chunks50 heartbeat idle_queue
-#                                #           unread stalled_short stalled
+#                                #           unread stalled stalled_long
 #
 # Every server is started here on a free port (GRADIO_SERVER_PORT=0) and stopped by its pid.
 # The load generator runs on the same machine as the server.
@@ -20,9 +20,10 @@ STREAMS=${STREAMS:-10000}
 HOLD=${HOLD:-5}
 UNREAD=${UNREAD:-10000}       # unread events joined on one session (unread)
 UNREAD_HOLD=${UNREAD_HOLD:-10}  # seconds to watch them afterwards
-STALLED=${STALLED:-1000}      # stalled readers (stalled_short, stalled)
-TOKENS_SHORT=${TOKENS_SHORT:-2000}
-TOKENS=${TOKENS:-20000}
+STALLED=${STALLED:-1000}      # stalled readers of TOKENS-token streams (stalled)
+TOKENS=${TOKENS:-2000}
+STALLED_LONG=${STALLED_LONG:-50}  # stalled readers of TOKENS_LONG-token streams (stalled_long)
+TOKENS_LONG=${TOKENS_LONG:-20000}
 STALL_HOLD=${STALL_HOLD:-40}  # seconds to keep them open after measuring (server write timeout: 30 s)
 OUT=$(mktemp -d /tmp/gr_bench.XXXXXX)
 
@@ -72,7 +73,7 @@ run() {  # run NAME command... : runs, shows and keeps the output
 }
 
 STEPS=("$@")
-[[ ${#STEPS[@]} -gt 0 ]] || STEPS=(echo queue floor chunks50 heartbeat idle_queue unread stalled_short stalled)
+[[ ${#STEPS[@]} -gt 0 ]] || STEPS=(echo queue floor chunks50 heartbeat idle_queue unread stalled stalled_long)
 want() { [[ " ${STEPS[*]} " == *" $1 "* ]]; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -114,14 +115,14 @@ if want unread; then  # UNREAD events in one session behind the holder, nobody r
   run unread "$BIN/gr_idle_streams" --url "$SERVER_URL" --pid "$SERVER_PID" --streams "$UNREAD" --kind unread --hold "$UNREAD_HOLD"
   stop_server
 fi
-if want stalled_short; then  # the same stalled readers with a 10x shorter stream
-  start_server bench_server longstream "$TOKENS_SHORT"
-  run stalled_short "$BIN/gr_stalled_streams" --url "$SERVER_URL" --pid "$SERVER_PID" --streams "$STALLED" --hold "$STALL_HOLD"
-  stop_server
-fi
 if want stalled; then  # STALLED readers that stop reading a TOKENS-token stream
   start_server bench_server longstream "$TOKENS"
   run stalled "$BIN/gr_stalled_streams" --url "$SERVER_URL" --pid "$SERVER_PID" --streams "$STALLED" --hold "$STALL_HOLD"
+  stop_server
+fi
+if want stalled_long; then  # fewer readers, 10x longer streams (production costs O(tokens^2))
+  start_server bench_server longstream "$TOKENS_LONG"
+  run stalled_long "$BIN/gr_stalled_streams" --url "$SERVER_URL" --pid "$SERVER_PID" --streams "$STALLED_LONG" --hold "$STALL_HOLD"
   stop_server
 fi
 
@@ -171,7 +172,7 @@ if want unread; then
   v=$(field unread 'per_event_KiB=([0-9.]+)'); printf '%-52s %14s %12s\n' "  per event (KiB)" "$v" ""
   v=$(field unread 'growth_MB_per_s=([-0-9.]+)'); printf '%-52s %14s %12s\n' "  growth over the next ${UNREAD_HOLD}s (MB/s)" "$v" ""
 fi
-for r in stalled_short stalled; do
+for r in stalled stalled_long; do
   want $r || continue
   t=$(field $r 'tokens=([0-9]+)'); s=$(field $r 'stalled=([0-9]+)'); i=$(field $r 'idle=([01])')
   v=$(field $r 'rss_stalled_MB=([0-9.]+)')
@@ -179,6 +180,8 @@ for r in stalled_short stalled; do
   v=$(field $r ' per_reader_KiB=([0-9.]+)'); printf '%-52s %14s %12s\n' "  per stalled reader (KiB)" "$v" ""
   v=$(field $r 'tcp_kernel_per_reader_KiB=([-0-9.]+)'); printf '%-52s %14s %12s\n' "  kernel TCP buffers per reader (KiB)" "$v" ""
   v=$(field $r 'rss_after_drop_MB=([0-9.]+)'); printf '%-52s %14s %12s\n' "  RSS after the server dropped them (MB)" "$v" ""
+  c=$(field $r 'complete=([0-9]+)'); x=$(field $r 'cut_off=([0-9]+)')
+  printf '%-52s %14s %12s\n' "  streams complete in kernel buffers / cut off" "${c:-?} / ${x:-?}" ""
 done
 stop_server
 for p in "${PROBLEMS[@]}"; do echo "!! $p"; done

@@ -6,13 +6,17 @@
 // limit). Steps:
 //   1. probe: one ordinary client joins an event and reads its stream to the end (how many
 //      tokens a stream produces, how long one takes);
-//   2. N clients, each on its own connection and session stall_<i>: POST /gradio_api/queue/join,
-//      GET /gradio_api/queue/data?session_hash=stall_<i>, read the response header, then never
-//      read again (the connection stays open; the kernel buffers fill, the server's write blocks);
+//   2. N clients, each on its own connection: --flow queue (default; session stall_<i>):
+//      POST /gradio_api/queue/join, GET /gradio_api/queue/data?session_hash=stall_<i> (diffs on
+//      the wire); --flow call: POST /gradio_api/call/<api>, GET /gradio_api/call/<api>/<id> (the
+//      whole reply so far in every frame). Each reads the response header, then never reads
+//      again (the connection stays open; the kernel buffers fill, then the server's write blocks);
 //   3. wait until the server's CPU goes idle (every event has produced its last token), then
 //      read VmRSS, its descriptors and the machine's TCP socket memory;
 //   4. keep the connections open up to --hold seconds and watch the server drop them (its
-//      write timeout, 30 s) and what VmRSS does then.
+//      write timeout, 30 s) and what VmRSS does then;
+//   5. read what each connection still holds: a stream that ends with close_stream was written
+//      to the end (the kernel took all of it); one cut off was really stalled in the server.
 //
 //   gr_stalled_streams --url http://127.0.0.1:7860 --pid <server pid> --streams 1000
 #include <algorithm>
@@ -43,13 +47,14 @@ struct Options {
     double max_wait_s = 60; // for the server to go idle
     double hold_s = 40;     // keep the stalled connections this long after measuring
     std::string api = "chat";
+    std::string flow = "queue";
 };
 
 [[noreturn]] void usage(int code) {
     std::fprintf(code ? stderr : stdout,
                  "usage: gr_stalled_streams [--url http://127.0.0.1:7860] [--pid SERVER_PID] [--streams 1000]\n"
                  "                          [--parallel 100] [--rcvbuf BYTES] [--idle-cpu 0.03] [--max-wait 60]\n"
-                 "                          [--hold 40] [--api chat]\n");
+                 "                          [--hold 40] [--api chat] [--flow queue|call]\n");
     std::exit(code);
 }
 
@@ -70,10 +75,11 @@ Options parse_args(int argc, char** argv) {
         else if (a == "--max-wait") o.max_wait_s = std::stod(value());
         else if (a == "--hold") o.hold_s = std::stod(value());
         else if (a == "--api") o.api = value();
+        else if (a == "--flow") o.flow = value();
         else if (a == "--help" || a == "-h") usage(0);
         else usage(2);
     }
-    if (o.streams < 1 || o.parallel < 1 || o.rcvbuf < 0) usage(2);
+    if (o.streams < 1 || o.parallel < 1 || o.rcvbuf < 0 || (o.flow != "queue" && o.flow != "call")) usage(2);
     return o;
 }
 
@@ -127,7 +133,13 @@ asio::awaitable<void> stall_one(State& st, int i) {
         co_return;
     }
     beast::flat_buffer buffer;
+    const bool call = st.opt.flow == "call";
     auto join = join_request(st, session);
+    if (call) {
+        join.target("/gradio_api/call/" + st.opt.api);
+        join.body() = "{\"data\":[\"go\"]}";
+        join.prepare_payload();
+    }
     if (auto [e, n] = co_await http::async_write(*socket, join, use_tuple); e) {
         st.error("join write: " + e.message());
         co_return;
@@ -142,6 +154,16 @@ asio::awaitable<void> stall_one(State& st, int i) {
         co_return;
     }
     auto get = data_request(st, session);
+    if (call) {
+        boost::system::error_code pe;
+        auto v = json::parse(joined.body(), pe);
+        const auto* id = !pe && v.is_object() ? v.as_object().if_contains("event_id") : nullptr;
+        if (!id || !id->is_string()) {
+            st.error("call: no event_id");
+            co_return;
+        }
+        get.target("/gradio_api/call/" + st.opt.api + "/" + std::string(id->as_string()));
+    }
     if (auto [e, n] = co_await http::async_write(*socket, get, use_tuple); e) {
         st.error("GET write: " + e.message());
         co_return;
@@ -198,6 +220,32 @@ long probe(const State& st, double& seconds) {
     return tokens;
 }
 
+// Reads what a stalled connection holds, up to EOF or `deadline`: did the stream reach its end?
+asio::awaitable<void> drain(tcp::socket& socket, std::string marker, Clock::time_point deadline, int& complete, int& cut,
+                            int& open) {
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor, deadline);
+    timer.async_wait([&socket](beast::error_code e) {
+        if (!e) socket.cancel();
+    });
+    std::string tail;  // the last bytes seen, enough to find the end markers across reads
+    bool ended = false;
+    std::vector<char> buf(64 * 1024);
+    while (true) {
+        auto [e, n] = co_await socket.async_read_some(asio::buffer(buf), use_tuple);
+        tail.append(buf.data(), n);
+        if (tail.find(marker) != std::string::npos) ended = true;
+        if (tail.size() > 64) tail.erase(0, tail.size() - 64);
+        if (e) {
+            if (e == asio::error::operation_aborted) ++open;
+            else if (ended) ++complete;
+            else ++cut;
+            break;
+        }
+    }
+    timer.cancel();
+}
+
 void run_for(asio::io_context& ioc, double seconds) {
     const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     while (Clock::now() < until) {
@@ -225,8 +273,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "gr_stalled_streams: %s\n", e.what());
         return 1;
     }
-    std::printf("gr_stalled_streams url=http://%s:%s streams=%d pid=%ld client SO_RCVBUF=%s\n", o.host.c_str(),
-                o.port.c_str(), o.streams, o.pid, o.rcvbuf ? std::to_string(o.rcvbuf).c_str() : "kernel default");
+    std::printf("gr_stalled_streams flow=%s url=http://%s:%s streams=%d pid=%ld client SO_RCVBUF=%s\n", o.flow.c_str(),
+                o.host.c_str(), o.port.c_str(), o.streams, o.pid, o.rcvbuf ? std::to_string(o.rcvbuf).c_str() : "kernel default");
     std::printf("probe: one stream read to its end: %ld tokens in its final value, %.2fs\n", tokens, probe_s);
     run_for(ioc, 0.5);
 
@@ -286,12 +334,24 @@ int main(int argc, char** argv) {
                 std::chrono::duration<double>(Clock::now() - hold0).count(), fds2,
                 fds2 <= fds0 + 2 ? "dropped them all" : "still holding some", mib(rss2), mib(tcp2));
 
-    std::printf("\nRESULT kind=stalled streams=%d stalled=%d tokens=%ld idle=%d rss_before_MB=%.1f rss_stalled_MB=%.1f "
+    // 5. What did the server manage to write into each connection?
+    int complete = 0, cut = 0, still_open = 0;
+    const auto drain_deadline = Clock::now() + std::chrono::seconds(10);
+    for (auto& socket : st.keep) asio::co_spawn(ioc, drain(*socket, o.flow == "call" ? "event: complete" : "\"msg\":\"close_stream\"", drain_deadline, complete, cut, still_open), asio::detached);
+    while (complete + cut + still_open < static_cast<int>(st.keep.size()) && Clock::now() < drain_deadline + std::chrono::seconds(1)) {
+        ioc.run_for(std::chrono::milliseconds(100));
+        if (ioc.stopped()) ioc.restart();
+    }
+    std::printf("read afterwards: %d streams complete (the kernel buffers took the whole stream), "
+                "%d cut off by the server (its write was blocked), %d still open\n",
+                complete, cut, still_open);
+
+    std::printf("\nRESULT kind=stalled flow=%s streams=%d stalled=%d tokens=%ld idle=%d rss_before_MB=%.1f rss_stalled_MB=%.1f "
                 "per_reader_KiB=%.1f tcp_kernel_per_reader_KiB=%.1f rss_after_drop_MB=%.1f fds_stalled=%ld fds_after=%ld "
-                "dropped_within_s=%.0f\n",
-                o.streams, st.stalled, tokens, idle ? 1 : 0, mb(rss0), mb(rss1),
+                "dropped_within_s=%.0f complete=%d cut_off=%d\n",
+                o.flow.c_str(), o.streams, st.stalled, tokens, idle ? 1 : 0, mb(rss0), mb(rss1),
                 st.stalled ? static_cast<double>(rss1 - rss0) / st.stalled : 0.0,
-                st.stalled ? static_cast<double>(tcp1 - tcp0) / st.stalled : 0.0, mb(rss2), fds1, fds2, dropped_after);
+                st.stalled ? static_cast<double>(tcp1 - tcp0) / st.stalled : 0.0, mb(rss2), fds1, fds2, dropped_after, complete, cut);
     int errors = 0;
     for (auto& [k, v] : st.errors) errors += v;
     std::printf("errors: %d\n", errors);

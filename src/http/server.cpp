@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdio>
 #include <condition_variable>
+#include <future>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -520,10 +521,16 @@ std::size_t HttpServer::max_connections() const noexcept { return impl_->max_con
 void HttpServer::stop() noexcept {
     auto& impl = *impl_;
     if (impl.stopping.exchange(true)) return;
-    asio::post(impl.ioc, [&impl] {
+    // Close the listener on its own thread and wait for it: ioc.stop() below may otherwise run
+    // first, leaving a stopped server that still accepts connections and never answers them.
+    auto closed = std::make_shared<std::promise<void>>();
+    auto listener_closed = closed->get_future();
+    asio::post(impl.ioc, [&impl, closed] {
         beast::error_code ignored;
         impl.acceptor.close(ignored);
+        closed->set_value();
     });
+    (void)listener_closed.wait_for(std::chrono::seconds(1));
     {
         // Let every stream poll once more: its source sees the stop and ends the response.
         std::lock_guard lock(impl.mutex);

@@ -47,10 +47,14 @@ int level_from_environment() noexcept {
     if (const char* env = std::getenv("GRADIO_LOG_LEVEL"); env != nullptr && *env != '\0') {
         if (!parse_level(env, level)) {
             level = Level::info;
-            // Said once, synchronously: this runs before any record could be queued.
-            static constexpr char note[] =
-                "gradio: GRADIO_LOG_LEVEL must be debug, info, warn, error or off; using info\n";
-            [[maybe_unused]] auto ignored = ::write(2, note, sizeof note - 1);
+            // Said synchronously: this runs once, before any record could be queued.
+            try {
+                std::string note = format_record(Level::warn, "GRADIO_LOG_LEVEL must be debug, info, warn, error or off; using info",
+                                                 {{"GRADIO_LOG_LEVEL", env}});
+                note += '\n';
+                [[maybe_unused]] auto ignored = ::write(2, note.data(), note.size());
+            } catch (...) {
+            }
         }
     }
     int expected = kUnset;

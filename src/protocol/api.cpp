@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "assets/static_files.hpp"
+#include "log/log.hpp"
 #include "protocol/diff.hpp"
 #include "protocol/json_codec.hpp"
 #include "protocol/sse.hpp"
@@ -458,7 +459,15 @@ http::Reply GradioApi::validated(const Dependency& dep, json::array values, std:
     if (!dep.validate) return then(std::move(values));
     // The validator is user code: it runs off the I/O threads, on the pool of quick steps.
     return http::Offload{[&dep, values = std::move(values), then = std::move(then)]() mutable -> http::Response {
-                             auto rejections = dep.validate(values);
+                             std::vector<Rejection> rejections;
+                             try {
+                                 rejections = dep.validate(values);
+                             } catch (const Error& e) {
+                                 return error_response(400, e.what());  // Gradio: a validator that raises
+                             } catch (const std::exception& e) {
+                                 log::error("validator threw", {{"fn", dep.api_name}, {"error", e.what()}});
+                                 return error_response(400, "The validator failed.");
+                             }
                              if (!rejections.empty()) return rejected(rejections);
                              return then(std::move(values));
                          },
@@ -490,6 +499,8 @@ http::Response GradioApi::enqueue(const Dependency& dep, json::array data, json:
     event->event_data = std::move(event_data);
     event->simple_format = simple_format;
     auto result = queue_.join(event);
+    // A throw-away session (no session_hash) of an event that was not queued is never used.
+    if (result.status != EventQueue::JoinStatus::queued && session_hash.empty()) sessions_.erase(event->id);
     if (result.status == EventQueue::JoinStatus::stopped) return error_response(503, "Queue is stopped.");
     if (result.status == EventQueue::JoinStatus::full)
         return error_response(503, "Queue is full. Max size is " + std::to_string(queue_.max_size().value_or(0)) +
