@@ -530,7 +530,12 @@ void HttpServer::stop() noexcept {
         impl.acceptor.close(ignored);
         closed->set_value();
     });
-    (void)listener_closed.wait_for(std::chrono::seconds(1));
+    if (impl.threads.empty()) {  // never started: nothing runs the posted close
+        beast::error_code ignored;
+        impl.acceptor.close(ignored);
+    } else {
+        (void)listener_closed.wait_for(std::chrono::seconds(1));
+    }
     {
         // Let every stream poll once more: its source sees the stop and ends the response.
         std::lock_guard lock(impl.mutex);
