@@ -234,8 +234,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         auto result = std::make_shared<Result>();
         std::weak_ptr<Connection> weak = conn;
         auto self = shared_from_this();
-        offload(
-            [work = std::move(job.work), result, weak, self] {
+        auto finish = [work = std::move(job.work), result, weak, self] {
             Response r;
             try {
                 r = work();
@@ -251,8 +250,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 result->response = std::move(r);
             }
             if (auto c = weak.lock()) self->wake(c);
-            },
-            job.user_code);
+        };
+        offload(std::move(finish), job.user_code);
         while (true) {
             {
                 std::lock_guard lock(result->mutex);
