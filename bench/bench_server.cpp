@@ -7,6 +7,12 @@
 //   longstream [TOKENS]  streams a growing reply of TOKENS tokens of 5 bytes ("word "), one
 //            co_yield each, no sleeps (default 20000, or env GR_BENCH_TOKENS; no concurrency_limit)
 // Honours GRADIO_SERVER_PORT like every gradio.cpp app (0 = any free port).
+// With env GR_BENCH_HEAP_FILE=path it rewrites that file every 250 ms with the bytes malloc has
+// handed out and not taken back (glibc mallinfo2, all arenas): live heap, which VmRSS mixes with
+// memory the allocator keeps after free.
+#include <malloc.h>
+
+#include <fstream>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -48,7 +54,20 @@ gr::Stream hold(gr::Message message, gr::History /*history*/) {
 
 }  // namespace
 
+void report_heap(std::string path) {
+    while (true) {
+        const struct mallinfo2 m = mallinfo2();
+        {
+            std::ofstream out(path + ".tmp", std::ios::trunc);
+            out << "heap_in_use_bytes=" << (m.uordblks + m.hblkhd) << " heap_from_system_bytes=" << (m.arena + m.hblkhd) << "\n";
+        }
+        std::rename((path + ".tmp").c_str(), path.c_str());
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+}
+
 int main(int argc, char** argv) {
+    if (const char* heap = std::getenv("GR_BENCH_HEAP_FILE"); heap && *heap) std::thread(report_heap, std::string(heap)).detach();
     std::string_view mode = "echo";
     if (argc > 1) mode = argv[1];
     else if (const char* env = std::getenv("GR_BENCH_MODE"); env && *env) mode = env;

@@ -48,13 +48,15 @@ struct Options {
     double hold_s = 40;     // keep the stalled connections this long after measuring
     std::string api = "chat";
     std::string flow = "queue";
+    std::string heap_file;  // bench_server's GR_BENCH_HEAP_FILE: its live heap
 };
 
 [[noreturn]] void usage(int code) {
     std::fprintf(code ? stderr : stdout,
                  "usage: gr_stalled_streams [--url http://127.0.0.1:7860] [--pid SERVER_PID] [--streams 1000]\n"
                  "                          [--parallel 100] [--rcvbuf BYTES] [--idle-cpu 0.03] [--max-wait 60]\n"
-                 "                          [--hold 40] [--api chat] [--flow queue|call]\n");
+                 "                          [--hold 40] [--api chat] [--flow queue|call]\n"
+                 "                          [--heap-file PATH (bench_server's GR_BENCH_HEAP_FILE)]\n");
     std::exit(code);
 }
 
@@ -76,6 +78,7 @@ Options parse_args(int argc, char** argv) {
         else if (a == "--hold") o.hold_s = std::stod(value());
         else if (a == "--api") o.api = value();
         else if (a == "--flow") o.flow = value();
+        else if (a == "--heap-file") o.heap_file = value();
         else if (a == "--help" || a == "-h") usage(0);
         else usage(2);
     }
@@ -246,6 +249,16 @@ asio::awaitable<void> drain(tcp::socket& socket, std::string marker, Clock::time
     timer.cancel();
 }
 
+// Live heap of the server in KiB from its heap file (0 if none).
+long heap_kib(const std::string& path) {
+    if (path.empty()) return 0;
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    const auto at = line.find("heap_in_use_bytes=");
+    return at == std::string::npos ? 0 : std::atol(line.c_str() + at + 18) / 1024;
+}
+
 void run_for(asio::io_context& ioc, double seconds) {
     const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     while (Clock::now() < until) {
@@ -278,7 +291,7 @@ int main(int argc, char** argv) {
     std::printf("probe: one stream read to its end: %ld tokens in its final value, %.2fs\n", tokens, probe_s);
     run_for(ioc, 0.5);
 
-    const long rss0 = rss_kib(o.pid), fds0 = open_fds(o.pid), tcp0 = tcp_kernel_kib();
+    const long rss0 = rss_kib(o.pid), fds0 = open_fds(o.pid), tcp0 = tcp_kernel_kib(), heap0 = heap_kib(o.heap_file);
     std::printf("server before: VmRSS %.1f MiB, %ld fds; TCP socket memory (machine) %.1f MiB\n", mib(rss0), fds0, mib(tcp0));
 
     // 2. Set up the stalled clients.
@@ -310,7 +323,8 @@ int main(int argc, char** argv) {
     }
     busy_s = std::chrono::duration<double>(Clock::now() - wait0).count();
     const bool idle = quiet >= 2;
-    const long rss1 = rss_kib(o.pid), fds1 = open_fds(o.pid), tcp1 = tcp_kernel_kib();
+    run_for(ioc, 0.3);  // a fresh heap file
+    const long rss1 = rss_kib(o.pid), fds1 = open_fds(o.pid), tcp1 = tcp_kernel_kib(), heap1 = heap_kib(o.heap_file);
     const double since_setup = std::chrono::duration<double>(Clock::now() - t0).count();
     std::printf("server %s %.1fs after the last reader stalled (%.1fs after the first join)\n",
                 idle ? "idle" : "STILL BUSY", busy_s, since_setup);
@@ -318,6 +332,9 @@ int main(int argc, char** argv) {
                 "TCP socket memory %.1f MiB (+%.1f MiB, %.1f KiB per reader)\n",
                 st.stalled, mib(rss1), mib(rss1 - rss0), st.stalled ? static_cast<double>(rss1 - rss0) / st.stalled : 0.0,
                 fds1, mib(tcp1), mib(tcp1 - tcp0), st.stalled ? static_cast<double>(tcp1 - tcp0) / st.stalled : 0.0);
+    if (!o.heap_file.empty())
+        std::printf("server live heap (malloc in use): %.1f MiB before, %.1f MiB with them (%.1f KiB per reader)\n",
+                    mib(heap0), mib(heap1), st.stalled ? static_cast<double>(heap1 - heap0) / st.stalled : 0.0);
     std::fflush(stdout);
 
     // 4. Keep them open: the server drops each after its write timeout.
@@ -329,10 +346,12 @@ int main(int argc, char** argv) {
         if (fds2 <= fds0 + 2) break;
     }
     const double dropped_after = std::chrono::duration<double>(Clock::now() - wait0).count() + setup_s;
-    const long rss2 = rss_kib(o.pid), tcp2 = tcp_kernel_kib();
-    std::printf("after %.0fs holding: server %ld fds (%s), VmRSS %.1f MiB; TCP socket memory %.1f MiB\n",
+    run_for(ioc, 0.3);  // a fresh heap file
+    const long rss2 = rss_kib(o.pid), tcp2 = tcp_kernel_kib(), heap2 = heap_kib(o.heap_file);
+    std::printf("after %.0fs holding: server %ld fds (%s), VmRSS %.1f MiB, live heap %.1f MiB (sessions keep their "
+                "chat history); TCP socket memory %.1f MiB\n",
                 std::chrono::duration<double>(Clock::now() - hold0).count(), fds2,
-                fds2 <= fds0 + 2 ? "dropped them all" : "still holding some", mib(rss2), mib(tcp2));
+                fds2 <= fds0 + 2 ? "dropped them all" : "still holding some", mib(rss2), mib(heap2), mib(tcp2));
 
     // 5. What did the server manage to write into each connection?
     int complete = 0, cut = 0, still_open = 0;
@@ -348,10 +367,11 @@ int main(int argc, char** argv) {
 
     std::printf("\nRESULT kind=stalled flow=%s streams=%d stalled=%d tokens=%ld idle=%d rss_before_MB=%.1f rss_stalled_MB=%.1f "
                 "per_reader_KiB=%.1f tcp_kernel_per_reader_KiB=%.1f rss_after_drop_MB=%.1f fds_stalled=%ld fds_after=%ld "
-                "dropped_within_s=%.0f complete=%d cut_off=%d\n",
+                "dropped_within_s=%.0f complete=%d cut_off=%d heap_per_reader_KiB=%.1f heap_after_drop_MB=%.1f\n",
                 o.flow.c_str(), o.streams, st.stalled, tokens, idle ? 1 : 0, mb(rss0), mb(rss1),
                 st.stalled ? static_cast<double>(rss1 - rss0) / st.stalled : 0.0,
-                st.stalled ? static_cast<double>(tcp1 - tcp0) / st.stalled : 0.0, mb(rss2), fds1, fds2, dropped_after, complete, cut);
+                st.stalled ? static_cast<double>(tcp1 - tcp0) / st.stalled : 0.0, mb(rss2), fds1, fds2, dropped_after, complete, cut,
+                st.stalled && !o.heap_file.empty() ? static_cast<double>(heap1 - heap0) / st.stalled : 0.0, mb(heap2));
     int errors = 0;
     for (auto& [k, v] : st.errors) errors += v;
     std::printf("errors: %d\n", errors);
