@@ -139,10 +139,10 @@ check() {  # check VALUE OP TARGET
 echo "================ summary (load average now: $(cut -d' ' -f1-3 /proc/loadavg)) ================"
 printf '%-52s %14s %12s %s\n' "measure (MB = 10^6 bytes)" "value" "target" ""
 if want echo; then
-  v=$(field echo '= ([0-9.]+) calls/s'); printf '%-52s %14s %12s %s\n' "echo, $CLIENTS clients, call flow: calls/s" "$v" ">= 8000" "$(check "$v" ">=" 8000)"
+  v=$(field echo '= ([0-9.]+) calls/s'); printf '%-52s %14s %12s %s\n' "echo, $CLIENTS clients, call flow: calls/s" "$v" ">= 9000" "$(check "$v" ">=" 9000)"
   v=$(field echo 'p50 ([0-9.]+)'); printf '%-52s %14s %12s\n' "  latency p50 (ms)" "$v" ""
   v=$(field echo 'p99 ([0-9.]+)'); printf '%-52s %14s %12s\n' "  latency p99 (ms)" "$v" ""
-  v=$(field echo ' ([0-9.]+) us per call'); printf '%-52s %14s %12s\n' "  server CPU per call (us)" "$v" ""
+  v=$(field echo ' ([0-9.]+) us per call'); printf '%-52s %14s %12s %s\n' "  server CPU per call (us)" "$v" "<= 132" "$(check "$v" "<=" 132)"
 fi
 if want queue; then
   v=$(field queue '= ([0-9.]+) calls/s'); printf '%-52s %14s %12s\n' "echo, $CLIENTS clients, queue flow (JS client's): calls/s" "$v" ""
