@@ -135,13 +135,17 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         asio::post(c->executor, [c] { c->wake.cancel(); });
     }
 
-    asio::awaitable<void> write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive) {
+    // `head`: the answer to a HEAD request: the GET's headers and Content-Length, no body.
+    asio::awaitable<void> write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive,
+                                         bool head = false) {
         bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
         res.set(bhttp::field::content_type, response.content_type);
-        for (auto& [k, v] : response.headers) res.set(k, v);
-        res.body() = std::move(response.body);
+        for (auto& [k, v] : response.headers) res.insert(k, v);  // insert: two Vary lines both count
+        const std::size_t length = response.body.size();
+        if (!head) res.body() = std::move(response.body);
         res.keep_alive(keep_alive);
         res.prepare_payload();
+        if (head) res.content_length(length);
         stream.expires_after(options.write_timeout);
         co_await bhttp::async_write(stream, res, use_tuple);
     }
@@ -358,8 +362,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 for (const auto& [name, value] : response->headers) encoded = encoded || name == "Content-Encoding";
                 if (!encoded && is_dynamic_text(response->content_type)) (void)repair_utf8(response->body);
                 compress_if_worthwhile(request, *response);
-                if (request.method == "HEAD") response->body.clear();
-                co_await write_response(stream, *response, version, keep_alive && !conn->closing);
+                co_await write_response(stream, *response, version, keep_alive && !conn->closing, request.method == "HEAD");
             } else if (auto* streamed = std::get_if<StreamResponse>(&reply)) {
                 status = streamed->status;
                 ok = co_await write_stream(stream, buffer, *streamed, version, conn);

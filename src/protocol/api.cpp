@@ -411,10 +411,7 @@ http::Reply GradioApi::route(http::Request& request) {
         return error_response(404, "Not Found");
     }
     if (get) {
-        if (auto r = serve_static(request, options_.web_dir)) {
-            if (request.method == "HEAD") r->body.clear();
-            return std::move(*r);
-        }
+        if (auto r = serve_static(request, options_.web_dir)) return std::move(*r);  // HEAD: the transport drops the body
     }
     return error_response(404, "Not Found");
 }

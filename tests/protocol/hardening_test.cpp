@@ -401,6 +401,17 @@ TEST(Hardening, HeadOnAStreamingRouteHasNoBody) {
     EXPECT_EQ(answer->size(), end_of_head + 4) << "bytes after the head";
 }
 
+TEST(Hardening, HeadHasTheLengthOfGetAndNoBody) {
+    TestServer s(echo_fn);
+    auto get = request(s.port, "GET", "/config");
+    auto head = request(s.port, "HEAD", "/config");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.headers["content-length"], std::to_string(get.body.size()));
+    auto raw = raw_exchange(s.port, "HEAD /config HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 5s);
+    ASSERT_TRUE(raw.has_value());
+    EXPECT_EQ(raw->size(), raw->find("\r\n\r\n") + 4) << "bytes after the head";
+}
+
 TEST(Hardening, BadInputOnRunIs4xx) {
     TestServer s(echo_fn);
     // fn_index 7 pops the last turn of the history State; 20 of the chatbot value it is sent.
