@@ -57,11 +57,28 @@ EventQueue::JoinResult EventQueue::join(const std::shared_ptr<Event>& event) {
     group.limit = dep.concurrency_limit;
     event->expected_ = average_locked(dep.id);
     event->stage_ = Event::Stage::waiting;
-    const double ahead = group.expected_sum;
-    group.waiting.push_back(event);
+    // Fair between clients: a session's n-th event still waiting or running in this group goes
+    // after every event of round <= n, so a session with a thousand events waiting delays another session's first
+    // one by one turn, not a thousand (plain FIFO when every session waits for one event).
+    event->round_ = group.active_per_session[event->session.get()]++;
+    auto position = group.waiting.end();
+    while (position != group.waiting.begin() && (*std::prev(position))->round_ > event->round_) --position;
+    std::size_t rank = 0;
+    double ahead = 0;
+    if (position == group.waiting.end()) {
+        rank = group.live();
+        ahead = group.expected_sum;
+    } else {
+        for (auto it = group.waiting.begin(); it != position; ++it) {
+            if ((*it)->stage_ != Event::Stage::waiting) continue;
+            ++rank;
+            ahead += (*it)->expected_.value_or(0);
+        }
+    }
+    group.waiting.insert(position, event);
     group.expected_sum += event->expected_.value_or(0);
     ++total_waiting_;
-    event->session->push(event->id, Session::Kind::estimation, estimation_locked(group, *event, group.live() - 1, ahead));
+    event->session->push(event->id, Session::Kind::estimation, estimation_locked(group, *event, rank, ahead));
     dispatch_locked(group);
     return {JoinStatus::queued, total_waiting_};
 }
@@ -117,7 +134,7 @@ void EventQueue::dispatch_locked(Group& group) {
             continue;
         }
         --total_waiting_;
-        group.expected_sum -= event->expected_.value_or(0);
+        leave_waiting_locked(group, *event);
         event->stage_ = Event::Stage::running;
         event->started = Clock::now();
         group.running.push_back(event);
@@ -135,6 +152,15 @@ void EventQueue::dispatch_locked(Group& group) {
     if (started_any && group.live() > 0) broadcast_estimations_locked(group);
 }
 
+void EventQueue::leave_waiting_locked(Group& group, const Event& event) {
+    group.expected_sum = std::max(0.0, group.expected_sum - event.expected_.value_or(0));
+}
+
+void EventQueue::leave_group_locked(Group& group, const Event& event) {
+    auto count = group.active_per_session.find(event.session.get());
+    if (count != group.active_per_session.end() && --count->second == 0) group.active_per_session.erase(count);
+}
+
 void EventQueue::finished(const std::shared_ptr<Event>& event) {
     std::lock_guard lock(mutex_);
     if (event->stage_ != Event::Stage::running) return;
@@ -142,6 +168,7 @@ void EventQueue::finished(const std::shared_ptr<Event>& event) {
     auto it = groups_.find(event->dependency->concurrency_id);
     if (it == groups_.end()) return;
     it->second.running.erase(event->running_pos_);
+    leave_group_locked(it->second, *event);
     if (!stopped_) dispatch_locked(it->second);
 }
 
@@ -154,7 +181,8 @@ void EventQueue::cancel_locked(Event& event) {
     auto& group = it->second;
     ++group.dead;
     --total_waiting_;
-    group.expected_sum = std::max(0.0, group.expected_sum - event.expected_.value_or(0));
+    leave_waiting_locked(group, event);
+    leave_group_locked(group, event);
     // Compact once most entries are dead, so a queue of cancelled events costs nothing.
     if (group.dead > 64 && group.dead * 2 > group.waiting.size()) {
         std::erase_if(group.waiting, [](const auto& e) { return e->stage_ != Event::Stage::waiting; });
@@ -194,6 +222,7 @@ void EventQueue::stop() {
             e->stage_ = Event::Stage::finished;
         }
         group.waiting.clear();
+        group.active_per_session.clear();
         group.dead = 0;
         group.expected_sum = 0;
         for (auto& e : group.running) e->cancelled = true;

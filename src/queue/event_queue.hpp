@@ -1,5 +1,5 @@
 #pragma once
-// The queue (protocol.md §10): one FIFO per concurrency group, each with its own limit,
+// The queue (protocol.md §10): one line per concurrency group, each with its own limit,
 // an optional cap on waiting events, and rank/ETA estimation messages for waiting clients.
 // It schedules events onto the WorkerPool; what running an event means is the Runner's job.
 
@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -50,6 +51,7 @@ private:
     enum class Stage { created, waiting, running, finished };
     Stage stage_ = Stage::created;                  // guarded by the queue's mutex
     std::optional<double> expected_;                // average run time when it joined
+    std::size_t round_ = 0;                         // its session's active events when it joined
     std::list<std::shared_ptr<Event>>::iterator running_pos_;
     mutable std::mutex emit_mutex_;
     bool completed_ = false;
@@ -90,8 +92,10 @@ public:
 private:
     struct Group {
         std::optional<int> limit;
+        // In dispatch order: by round, then arrival (fair between sessions, see join()).
         std::deque<std::shared_ptr<Event>> waiting;   // cancelled ones stay until dispatch
         std::size_t dead = 0;                         // cancelled entries in `waiting`
+        std::unordered_map<const Session*, std::size_t> active_per_session;  // waiting or running
         double expected_sum = 0;                      // expected run time of the live ones
         std::list<std::shared_ptr<Event>> running;
         Clock::time_point last_broadcast{};
@@ -103,6 +107,10 @@ private:
     std::optional<double> average_locked(int fn_index) const;
     // Flags the event cancelled and takes it out of its group's waiting count.
     void cancel_locked(Event& event);
+    // Bookkeeping when an event stops waiting (started or cancelled), and when it leaves the
+    // group (finished, or cancelled before it started).
+    void leave_waiting_locked(Group& group, const Event& event);
+    void leave_group_locked(Group& group, const Event& event);
     void finished(const std::shared_ptr<Event>& event);
 
     WorkerPool& pool_;

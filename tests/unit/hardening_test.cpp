@@ -176,10 +176,12 @@ struct BlockedQueue {
     std::mutex mutex;
     std::condition_variable cv;
     bool released = false;
+    std::vector<std::string> ran;  // event ids in the order they ran
     Dependency dep;
     EventQueue queue{pool,
-                     [this](const std::shared_ptr<Event>&) {
+                     [this](const std::shared_ptr<Event>& e) {
                          std::unique_lock lock(mutex);
+                         ran.push_back(e->id);
                          cv.wait(lock, [this] { return released; });
                      },
                      std::nullopt};
@@ -208,6 +210,16 @@ struct BlockedQueue {
         return e;
     }
 };
+bool wait_until_ran(BlockedQueue& q, std::size_t n) {
+    for (int i = 0; i < 5000; ++i) {
+        {
+            std::lock_guard lock(q.mutex);
+            if (q.ran.size() >= n) return true;
+        }
+        std::this_thread::sleep_for(1ms);
+    }
+    return false;
+}
 }  // namespace
 
 TEST(Queue, ManyUnreadJoinsCostOneMessageEach) {
@@ -251,4 +263,24 @@ TEST(Queue, SessionEventLimit) {
     e->session = session;
     e->dependency = &q.dep;
     EXPECT_EQ(q.queue.join(e).status, EventQueue::JoinStatus::session_full);
+}
+
+TEST(Queue, OneSessionsBacklogDoesNotStarveAnother) {
+    BlockedQueue q;
+    auto heavy = std::make_shared<Session>("heavy", std::make_shared<SessionBudget>(SessionLimits{}));
+    auto light = std::make_shared<Session>("light", std::make_shared<SessionBudget>(SessionLimits{}));
+    std::vector<std::shared_ptr<Event>> backlog;
+    for (int i = 0; i < 50; ++i) backlog.push_back(q.join(heavy));  // the first runs, 49 wait
+    auto mine = q.join(light);
+    // The light session's only event is next in line (rank 0), not behind 49 others.
+    json::object m, last_estimation;
+    while (light->pop(m))
+        if (m["msg"] == "estimation") last_estimation = m;
+    EXPECT_EQ(last_estimation["rank"], 0);
+    q.release();
+    ASSERT_TRUE(wait_until_ran(q, 51));
+    std::lock_guard lock(q.mutex);
+    EXPECT_EQ(q.ran[0], backlog[0]->id);
+    EXPECT_EQ(q.ran[1], mine->id);
+    for (std::size_t i = 2; i < q.ran.size(); ++i) EXPECT_EQ(q.ran[i], backlog[i - 1]->id) << i;  // then FIFO
 }
