@@ -518,7 +518,6 @@ void HttpServer::start() {
 }
 
 std::uint16_t HttpServer::port() const noexcept { return impl_->bound_port; }
-std::size_t HttpServer::max_connections() const noexcept { return impl_->max_connections; }
 
 void HttpServer::stop() noexcept {
     auto& impl = *impl_;

@@ -38,8 +38,6 @@ public:
     // Binds and starts the I/O threads. Throws gradio::LaunchError (e.g. port in use).
     void start();
     [[nodiscard]] std::uint16_t port() const noexcept;
-    // The connection limit in force (after fitting it to the descriptor limit).
-    [[nodiscard]] std::size_t max_connections() const noexcept;
     // Stops accepting, ends open streams (their sources see the stop), closes connections
     // and joins the I/O threads. Idempotent.
     void stop() noexcept;

@@ -2,11 +2,7 @@
 
 namespace gradio::detail::http {
 
-namespace {
-
-// Length of the valid UTF-8 sequence starting at text[i], or 0 if it is invalid; `bad` then
-// gets the length of the maximal invalid prefix to replace (Unicode's "maximal subpart").
-std::size_t sequence_length(std::string_view text, std::size_t i, std::size_t& bad) noexcept {
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i, std::size_t& bad) noexcept {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
     const unsigned char lead = byte(i);
     bad = 1;
@@ -32,7 +28,6 @@ std::size_t sequence_length(std::string_view text, std::size_t i, std::size_t& b
     return need + 1;
 }
 
-}  // namespace
 
 bool is_valid_utf8(std::string_view text) noexcept {
     std::size_t i = 0, bad = 0;
@@ -41,7 +36,7 @@ bool is_valid_utf8(std::string_view text) noexcept {
             ++i;
             continue;
         }
-        const std::size_t n = sequence_length(text, i, bad);
+        const std::size_t n = utf8_sequence_length(text, i, bad);
         if (n == 0) return false;
         i += n;
     }
@@ -54,7 +49,7 @@ bool repair_utf8(std::string& text) {
     out.reserve(text.size() + 16);
     std::size_t i = 0, bad = 0;
     while (i < text.size()) {
-        const std::size_t n = sequence_length(text, i, bad);
+        const std::size_t n = utf8_sequence_length(text, i, bad);
         if (n == 0) {
             out += "\xEF\xBF\xBD";
             i += bad;

@@ -9,6 +9,11 @@
 
 namespace gradio::detail::http {
 
+// Length of the valid UTF-8 sequence starting at text[i], or 0 if it is invalid; `bad` then
+// gets the length of the maximal invalid prefix to replace by one U+FFFD (Unicode's
+// "maximal subpart", at least 1).
+[[nodiscard]] std::size_t utf8_sequence_length(std::string_view text, std::size_t i, std::size_t& bad) noexcept;
+
 [[nodiscard]] bool is_valid_utf8(std::string_view text) noexcept;
 // Replaces invalid sequences in place; returns true if anything changed.
 bool repair_utf8(std::string& text);

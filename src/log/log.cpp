@@ -24,6 +24,8 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "http/utf8.hpp"
+
 namespace gradio::detail::log {
 namespace {
 
@@ -76,37 +78,6 @@ std::string_view level_name(Level level) noexcept {
 
 // --- formatting -----------------------------------------------------------------------------
 
-// Length of the valid UTF-8 sequence at s[i], or 0 if the bytes there are not one. `bad` is
-// then the length of the maximal ill-formed prefix to replace by one U+FFFD (at least 1).
-std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t& bad) noexcept {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    bad = 1;
-    if (b0 < 0x80) return 1;
-    std::size_t length = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        length = 2;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        length = 3;
-        if (b0 == 0xE0) lo = 0xA0;       // no overlong forms
-        if (b0 == 0xED) hi = 0x9F;       // no surrogates
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        length = 4;
-        if (b0 == 0xF0) lo = 0x90;       // no overlong forms
-        if (b0 == 0xF4) hi = 0x8F;       // nothing above U+10FFFF
-    } else {
-        return 0;                        // a stray continuation byte, C0, C1 or F5..FF
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-        if (i + k >= s.size()) return 0;
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        const unsigned char min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xBF;
-        if (b < min || b > max) return 0;
-        bad = k + 1;
-    }
-    return length;
-}
-
 bool is_c1_control(std::string_view s, std::size_t i) noexcept {
     // U+0080..U+009F are C2 80..C2 9F.
     return static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() &&
@@ -154,7 +125,7 @@ void append_text(std::string& out, std::string_view s, bool quoted) {
             continue;
         }
         std::size_t bad = 1;
-        const std::size_t length = utf8_sequence(s, i, bad);
+        const std::size_t length = http::utf8_sequence_length(s, i, bad);
         if (length == 0) {
             out += replacement;
             i += bad;

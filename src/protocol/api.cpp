@@ -311,12 +311,20 @@ std::optional<http::Response> GradioApi::check_request(const http::Request& requ
     return std::nullopt;
 }
 
-bool GradioApi::host_allowed(std::string_view host) const {
-    // Strip the port: "[::1]:7860" -> "[::1]", "localhost:7860" -> "localhost".
-    std::string name(host);
-    if (auto close = name.rfind(']'); !name.empty() && name.front() == '[' && close != std::string::npos) name = name.substr(0, close + 1);
-    else if (auto colon = name.rfind(':'); colon != std::string::npos) name = name.substr(0, colon);
+namespace {
+// The host name of a Host header or an origin's authority, lower-case, without the port:
+// "[::1]:7860" -> "[::1]", "LocalHost:7860" -> "localhost".
+std::string hostname_of(std::string_view authority) {
+    std::string name(authority);
+    if (auto close = name.rfind(']'); !name.empty() && name.front() == '[' && close != std::string::npos) name.resize(close + 1);
+    else if (auto colon = name.rfind(':'); colon != std::string::npos) name.resize(colon);
     for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return name;
+}
+}  // namespace
+
+bool GradioApi::host_allowed(std::string_view host) const {
+    const std::string name = hostname_of(host);
     if (name.empty() || is_loopback_name(name)) return true;
     for (const auto& allowed : options_.allowed_hosts)
         if (allowed == name) return true;
@@ -350,9 +358,7 @@ void GradioApi::add_common_headers(const http::Request& request, std::vector<std
         std::string_view origin_host = origin;
         if (auto scheme = origin_host.find("://"); scheme != std::string_view::npos) origin_host.remove_prefix(scheme + 3);
         const bool same = origin_host == request.header("host");
-        std::string name(origin_host);
-        if (auto close = name.rfind(']'); !name.empty() && name.front() == '[' && close != std::string::npos) name = name.substr(0, close + 1);
-        else if (auto colon = name.rfind(':'); colon != std::string::npos) name = name.substr(0, colon);
+        const std::string name = hostname_of(origin_host);
         if (same || is_loopback_name(name) || name == "0.0.0.0") {
             headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
             headers.emplace_back("Access-Control-Allow-Credentials", "true");
@@ -485,7 +491,7 @@ std::shared_ptr<Session> GradioApi::session_for(const std::string& hash, http::R
 }
 
 http::Response GradioApi::enqueue(const Dependency& dep, json::array data, json::value event_data,
-                                  const std::string& session_hash, bool simple_format, std::string* event_id_out) {
+                                  const std::string& session_hash, bool call_api) {
     auto event = std::make_shared<Event>();
     event->id = new_event_id();
     http::Response error;
@@ -494,7 +500,6 @@ http::Response GradioApi::enqueue(const Dependency& dep, json::array data, json:
     event->dependency = &dep;
     event->data = std::move(data);
     event->event_data = std::move(event_data);
-    event->simple_format = simple_format;
     auto result = queue_.join(event);
     // A throw-away session (no session_hash) of an event that was not queued is never used.
     if (result.status != EventQueue::JoinStatus::queued && session_hash.empty()) sessions_.erase(event->id);
@@ -505,8 +510,7 @@ http::Response GradioApi::enqueue(const Dependency& dep, json::array data, json:
     if (result.status == EventQueue::JoinStatus::session_full)
         return error_response(429, "This session has " + std::to_string(sessions_.limits().max_events) +
                                        " events whose results were not read yet; read them (queue/data) before sending more.");
-    if (event_id_out) *event_id_out = event->id;
-    if (session_hash.empty() || simple_format) sessions_.remember_call(event->id, event->session);
+    if (session_hash.empty() || call_api) sessions_.remember_call(event->id, event->session);
     return json_response("{\"event_id\":\"" + event->id + "\"}");
 }
 
@@ -527,7 +531,7 @@ http::Reply GradioApi::queue_join(const http::Request& request) {
     if (auto why = check_arity(app_, *dep, values, false); !why.empty()) return validation_error("data", why, nullptr);
     json::value event_data = body->contains("event_data") ? (*body)["event_data"] : json::value(nullptr);
     return validated(*dep, std::move(values), [this, dep, event_data = std::move(event_data), session_hash](json::array v) mutable {
-        return enqueue(*dep, std::move(v), std::move(event_data), session_hash, false, nullptr);
+        return enqueue(*dep, std::move(v), std::move(event_data), session_hash, false);
     });
 }
 
@@ -575,7 +579,7 @@ http::Reply GradioApi::call_post(const http::Request& request, std::string_view 
     if (auto why = check_arity(app_, *dep, values, true); !why.empty()) return validation_error("data", why, nullptr);
     const std::string session_hash = string_field(*body, "session_hash");
     return validated(*dep, std::move(values), [this, dep, session_hash](json::array v) {
-        return enqueue(*dep, std::move(v), nullptr, session_hash, true, nullptr);
+        return enqueue(*dep, std::move(v), nullptr, session_hash, true);
     });
 }
 

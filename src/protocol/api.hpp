@@ -56,9 +56,10 @@ private:
     http::Reply call_stream(std::string_view event_id);
     http::Reply run(const http::Request& request, std::string_view api_name);
     http::Reply cancel(const http::Request& request);
-    // Queues an event; returns the {"event_id"} answer or the 4xx/503 error.
+    // Queues an event; returns the {"event_id"} answer or the 4xx/503 error. `call_api`: a
+    // /call event, whose result GET /call/<api>/<event_id> reads.
     http::Response enqueue(const Dependency& dep, json::array data, json::value event_data,
-                           const std::string& session_hash, bool simple_format, std::string* event_id_out);
+                           const std::string& session_hash, bool call_api);
     [[nodiscard]] std::string root_url(const http::Request& request) const;
 
     const App& app_;

@@ -50,8 +50,6 @@ json::array resolve_inputs(const App& app, const Dependency& dep, json::array da
     return data;
 }
 
-std::size_t session_limit_bytes(const Session& session) { return session.limits().max_state_bytes; }
-
 // Stores State outputs in the session and sends null in their place (protocol.md §5.4);
 // returns the ids of changed States that have a .change listener.
 json::array store_states(const App& app, const Dependency& dep, json::array& outputs,
@@ -68,7 +66,7 @@ json::array store_states(const App& app, const Dependency& dep, json::array& out
         if (listened && !python_equal(old_value, outputs[i])) changed.push_back(c->id);
         if (!session.set_state(c->id, std::move(outputs[i])))
             throw StateTooLarge("This conversation is too long for the server to keep (its limit is " +
-                                std::to_string(session_limit_bytes(session) >> 10) + " KiB); start a new chat.");
+                                std::to_string(session.limits().max_state_bytes >> 10) + " KiB); start a new chat.");
         outputs[i] = nullptr;
     }
     return changed;

@@ -33,7 +33,6 @@ struct Event {
     const Dependency* dependency = nullptr;
     json::array data;
     json::value event_data;
-    bool simple_format = false;        // the /call API: full values, no diffs
     std::atomic<bool> cancelled{false};
     Clock::time_point joined = Clock::now();
     Clock::time_point started{};

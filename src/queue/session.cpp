@@ -156,11 +156,6 @@ bool Session::set_state(int component_id, json::value value) {
     return true;
 }
 
-std::size_t Session::state_bytes() const {
-    std::lock_guard lock(mutex_);
-    return state_bytes_;
-}
-
 SessionRegistry::SessionRegistry(SessionLimits limits) : budget_(std::make_shared<SessionBudget>(limits)) {}
 
 SessionRegistry::~SessionRegistry() = default;

@@ -93,7 +93,6 @@ public:
     [[nodiscard]] json::value state(int component_id, const json::value& initial) const;
     // False (and nothing stored) when the session's State would exceed max_state_bytes.
     bool set_state(int component_id, json::value value);
-    [[nodiscard]] std::size_t state_bytes() const;
 
 private:
     struct Entry {
@@ -134,7 +133,6 @@ public:
     // Forgets a session that can never be used again (a /call without session_hash).
     void erase(const std::string& hash);
     [[nodiscard]] std::size_t size() const;
-    [[nodiscard]] std::size_t total_state_bytes() const noexcept { return budget_->total_bytes.load(); }
     // Every session (for shutdown).
     [[nodiscard]] std::vector<std::shared_ptr<Session>> all() const;
     [[nodiscard]] const SessionLimits& limits() const noexcept { return budget_->limits; }
