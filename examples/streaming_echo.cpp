@@ -28,9 +28,9 @@ gr::Stream slow_echo(const gr::Message& message, const gr::History& /*history*/)
 
 int main() {
     gr::ChatInterface demo(slow_echo, {
-        .flagging_mode = "manual",  // not supported yet: warns at launch
+        .flagging_mode = "manual",  // Like/Dislike icons and a menu; each click is a row in .gradio/flagged/log.csv
         .flagging_options = {"Like", "Spam", "Inappropriate", "Other"},
-        .save_history = true,       // not supported yet: warns at launch
+        .save_history = true,       // the conversation sidebar, kept in the browser
     });
     return demo.launch();
 }

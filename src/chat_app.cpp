@@ -1,27 +1,44 @@
 #include "chat_app.hpp"
 
+#include <cstdlib>
+#include <set>
 
 #include <gradio/error.hpp>
 
+#include "components/components.hpp"
+#include "examples/cache_sweeper.hpp"
+#include "examples/example_cache.hpp"
+#include "flagging/csv_log.hpp"
+#include "log/log.hpp"
 #include "protocol/json_codec.hpp"
 #include "queue/ids.hpp"
 
 namespace gradio::detail {
 
+// Component ids of the page, named.
+struct ChatApp::Ids {
+    int saved_conversations = 0, conversation_id = 0, saved_input = 0, null_component = 0;
+    int chatbot = 0, textbox = 0, fake_api = 0, api_response = 0, chatbot_state = 0, chatbot_value = 0;
+    std::vector<int> extras;          // additional inputs
+    std::optional<int> examples_table;  // dataset of examples with input values
+    std::optional<int> new_chat, history_list;  // save_history sidebar
+};
+
 namespace {
 
-json::object state_props() { return {{"time_to_live", nullptr}, {"name", "state"}, {"_selectable", false}}; }
+const char* const chatbot_i18n = "chat_interface.chatbot";
 
-json::value any_json_info(const char* description) { return json::object{{"type", json::object{}}, {"description", description}}; }
-
-json::value update(json::object props) {
-    props["__type__"] = "update";
-    return props;
+json::value translated(const char* key) {
+    return json::string("__i18n__{\"__type__\": \"translation_metadata\", \"key\": \"" + std::string(key) + "\"}");
 }
 
 json::value button_value(const std::variant<bool, std::string>& v) {
     if (const auto* b = std::get_if<bool>(&v)) return *b;
     return json::string(std::get<std::string>(v));
+}
+
+json::value any_json_info(const char* description) {
+    return json::object{{"type", json::object{}}, {"description", description}};
 }
 
 // The chatbot's value schema for /info (a short form of Gradio's ChatbotDataMessages).
@@ -70,15 +87,18 @@ History history_of(const json::value& v) {
 
 json::array as_array(const json::value& v) { return v.is_array() ? v.get_array() : json::array{}; }
 
+bool has_role(const json::value& m, std::string_view role) {
+    if (!m.is_object()) return false;
+    const auto* r = m.get_object().if_contains("role");
+    return r && r->is_string() && r->get_string() == role;
+}
+
 // Removes the last user turn: trailing assistant messages, then the user messages before
 // them (features.md Appendix 3). Returns the removed user text.
 std::string pop_last_turn(json::array& history) {
-    while (!history.empty() && history.back().is_object() && history.back().get_object().contains("role") &&
-           history.back().get_object().at("role") != "user")
-        history.pop_back();
+    while (!history.empty() && history.back().is_object() && !has_role(history.back(), "user")) history.pop_back();
     std::string text;
-    while (!history.empty() && history.back().is_object() && history.back().get_object().contains("role") &&
-           history.back().get_object().at("role") == "user") {
+    while (!history.empty() && has_role(history.back(), "user")) {
         Message m = message_from_json(history.back());
         text = text.empty() ? m.text : m.text + "\n" + text;
         history.pop_back();
@@ -86,25 +106,164 @@ std::string pop_last_turn(json::array& history) {
     return text;
 }
 
-// Streams the chat fn's growing reply as output values built by `shape`.
-class ReplyStream final : public OutputStream {
-public:
-    ReplyStream(ChatStream stream, std::function<json::array(const std::string&)> shape)
-        : stream_(std::move(stream)), shape_(std::move(shape)) {}
-    std::optional<json::array> next() override {
-        if (!stream_.next()) return std::nullopt;
-        return shape_(stream_.value());
+// The reply as the chatbot shows it: assistant messages appended to `chat`.
+void append_reply(json::array& chat, const Reply& reply) {
+    std::visit(
+        [&chat](const auto& r) {
+            using T = std::decay_t<decltype(r)>;
+            if constexpr (std::is_same_v<T, std::string>) chat.push_back(text_message("assistant", r));
+            else if constexpr (std::is_same_v<T, ChatMessage>) chat.push_back(chat_message_to_json(r));
+            else
+                for (const auto& m : r) chat.push_back(chat_message_to_json(m));
+        },
+        reply.value());
+}
+
+// The reply as the API returns it, like Gradio: text as text, a ChatMessage as its dict, a
+// list as a list.
+json::value api_reply(const Reply& reply) {
+    return std::visit(
+        [](const auto& r) -> json::value {
+            using T = std::decay_t<decltype(r)>;
+            if constexpr (std::is_same_v<T, std::string>) return json::string(r);
+            else if constexpr (std::is_same_v<T, ChatMessage>) return chat_message_to_api_json(r);
+            else {
+                json::array out;
+                for (const auto& m : r) out.push_back(chat_message_to_api_json(m));
+                return out;
+            }
+        },
+        reply.value());
+}
+
+// A saved conversation's title (features.md A9.3): the first user text cut to 40
+// characters, a paperclip per file before it, "Conversation" without text.
+std::string conversation_title(const json::array& conversation) {
+    std::string clips;
+    for (const auto& m : conversation) {
+        if (!has_role(m, "user")) continue;
+        Message message;
+        try {
+            message = message_from_json(m);
+        } catch (const std::invalid_argument&) {
+            continue;
+        }
+        if (message.text.empty()) {
+            for (std::size_t i = 0; i < message.files.size(); ++i) clips += "\xF0\x9F\x93\x8E ";
+            continue;
+        }
+        std::string text = message.text;
+        std::size_t cut = 0, count = 0;
+        while (cut < text.size() && count < 40) {
+            const auto c = static_cast<unsigned char>(text[cut]);
+            cut += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            ++count;
+        }
+        if (cut < text.size()) text = text.substr(0, cut) + "\xE2\x80\xA6";
+        return clips + text;
     }
+    return clips + "Conversation";
+}
+
+// The stream of a chat turn. Output 1 is the conversation: the history and the user's message
+// (its base, fixed for the turn) followed by the reply so far (its tail); output 0 is what
+// `first` makes of the reply. Each step costs O(reply), whatever the history's length.
+class ChatTurnStream final : public OutputStream {
+public:
+    using First = std::function<json::value(const Reply&)>;
+    ChatTurnStream(std::unique_ptr<ReplyStream> stream, First first, json::array conversation)
+        : stream_(std::move(stream)), first_(std::move(first)), bases_(std::make_shared<StreamBases>()) {
+        bases_->base = {std::nullopt, std::move(conversation)};
+    }
+    std::optional<json::array> next() override {
+        if (!stream_->next()) return std::nullopt;
+        Reply reply = stream_->value();
+        json::array tail;
+        append_reply(tail, reply);
+        return json::array{first_(reply), std::move(tail)};
+    }
+    [[nodiscard]] std::shared_ptr<const StreamBases> bases() const override { return bases_; }
 
 private:
-    ChatStream stream_;
-    std::function<json::array(const std::string&)> shape_;
+    std::unique_ptr<ReplyStream> stream_;
+    First first_;
+    std::shared_ptr<StreamBases> bases_;
 };
+
+std::string env_or(const char* name, std::string fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::string(v) : fallback;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return s;
+}
+
+const char* kind_name(ValueKind k) {
+    switch (k) {
+    case ValueKind::text: return "text (std::string)";
+    case ValueKind::number: return "a number";
+    case ValueKind::boolean: return "bool";
+    case ValueKind::list: return "a list (std::vector)";
+    case ValueKind::any: break;
+    }
+    return "any value (gr::Value)";
+}
+
+bool is_url(const std::string& s) {
+    return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("data:");
+}
 
 }  // namespace
 
-ChatApp::ChatApp(ChatFunction fn, ChatInterfaceOptions options) : fn_(std::move(fn)), options_(std::move(options)) {
+ChatApp::ChatApp(ChatFunction fn, ChatInterfaceOptions options)
+    : options_(std::move(options)), runtime_(std::make_shared<ChatRuntime>()) {
+    runtime_->fn = std::move(fn);
+    // Environment defaults, as Gradio reads them (features.md A2 #13, #14, #17).
+    auto& o = options_;
+    if (!o.flagging_mode) {
+        const std::string env = env_or("GRADIO_CHAT_FLAGGING_MODE", "never");
+        o.flagging_mode = env;
+    }
+    if (!o.cache_examples) {
+        const std::string env = lower(env_or("GRADIO_CACHE_EXAMPLES", "false"));
+        cache_examples_ = env == "true" || env == "lazy";
+        if (env == "lazy" && !o.cache_mode) o.cache_mode = "lazy";
+    } else {
+        cache_examples_ = *o.cache_examples;
+    }
+    if (!o.cache_mode) {
+        const std::string env = lower(env_or("GRADIO_CACHE_MODE", "eager"));
+        if (env != "eager" && env != "lazy")
+            log::warn("GRADIO_CACHE_MODE is neither \"eager\" nor \"lazy\"; using eager", {{"value", env}});
+        o.cache_mode = env == "lazy" ? "lazy" : "eager";
+    }
+    if (o.examples.empty()) cache_examples_ = false;
+    validate();
+    flagging_ = *o.flagging_mode == "manual";
+    runtime_->flagging_dir = o.flagging_dir;
+    if (cache_examples_) {
+        // The key covers what changes an example's reply: the examples, the inputs and the
+        // endpoint; another fn under the same settings is the developer's to reset.
+        std::string fingerprint = o.api_name;
+        for (const auto& e : o.examples) {
+            fingerprint += '\x1f' + to_json(to_json_value(e.message));
+            for (const auto& v : e.extras) fingerprint += '\x1e' + to_json(to_json_value(v));
+        }
+        for (const auto& input : o.additional_inputs) fingerprint += '\x1d' + to_json(component_model(input, 0).props);
+        const std::filesystem::path root = env_or("GRADIO_EXAMPLES_CACHE", ".gradio/cached_examples");
+        runtime_->cache = std::make_shared<ExampleCache>(root / ExampleCache::key_for(fingerprint));
+        runtime_->lazy_cache = *o.cache_mode == "lazy";
+    }
+    build();
+}
+
+ChatApp::~ChatApp() = default;
+
+void ChatApp::validate() const {
     const auto& o = options_;
+    const ChatFunction& fn = runtime_->fn;
     if (o.api_visibility != "public" && o.api_visibility != "private" && o.api_visibility != "undocumented")
         throw ConfigError("[gr.config.1] api_visibility must be \"public\", \"private\" or \"undocumented\", got \"" +
                           o.api_visibility + "\"");
@@ -120,14 +279,52 @@ ChatApp::ChatApp(ChatFunction fn, ChatInterfaceOptions options) : fn_(std::move(
     if (o.concurrency_limit && *o.concurrency_limit < 1 && *o.concurrency_limit != default_concurrency)
         throw ConfigError("[gr.config.5] concurrency_limit must be at least 1, std::nullopt (no limit) or "
                           "gr::default_concurrency, got " + std::to_string(*o.concurrency_limit));
-    if (o.flagging_mode && *o.flagging_mode != "never" && *o.flagging_mode != "manual")
+    if (*o.flagging_mode != "never" && *o.flagging_mode != "manual")
         throw ConfigError("[gr.config.6] flagging_mode must be \"never\" or \"manual\", got \"" + *o.flagging_mode + "\"");
-    if (o.cache_mode && *o.cache_mode != "eager" && *o.cache_mode != "lazy")
+    if (*o.cache_mode != "eager" && *o.cache_mode != "lazy")
         throw ConfigError("[gr.config.7] cache_mode must be \"eager\" or \"lazy\", got \"" + *o.cache_mode + "\"");
-    if (!fn_.reply && !fn_.stream) throw ConfigError("[gr.config.8] ChatInterface needs a chat function");
+    if (!fn.reply && !fn.stream) throw ConfigError("[gr.config.8] ChatInterface needs a chat function");
     if (!o.api_name.empty() && o.api_name.find_first_of("/ ?#") != std::string::npos)
         throw ConfigError("[gr.config.9] api_name may not contain '/', ' ', '?' or '#', got \"" + o.api_name + "\"");
-    build();
+    // The signature against the components (gr.config.10/11 are component errors).
+    if (fn.extra_kinds.size() != o.additional_inputs.size())
+        throw ConfigError("[gr.config.12] fn takes " + std::to_string(fn.extra_kinds.size()) +
+                          " parameter(s) after the history but additional_inputs has " +
+                          std::to_string(o.additional_inputs.size()) + " component(s)");
+    std::set<std::string> names{"message"};
+    for (std::size_t i = 0; i < o.additional_inputs.size(); ++i) {
+        const Component model = component_model(o.additional_inputs[i], i);
+        const ValueKind wanted = fn.extra_kinds[i];
+        const bool fits = wanted == ValueKind::any || model.kind == ValueKind::any || model.kind == wanted;
+        if (!fits)
+            throw ConfigError("[gr.config.13] additional_inputs[" + std::to_string(i) + "] is a " + model.type + " giving " +
+                              kind_name(model.kind) + ", but fn's parameter " + std::to_string(i + 3) + " takes " +
+                              kind_name(wanted));
+        const std::string& name = o.additional_inputs[i].parameter_name();
+        if (name.empty()) continue;
+        const bool identifier = (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
+                                name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+                                    std::string::npos;
+        if (!identifier || !names.insert(name).second)
+            throw ConfigError("[gr.config.14] parameter_name \"" + name + "\" of additional_inputs[" + std::to_string(i) +
+                              "] must be a unique identifier other than \"message\"");
+    }
+    for (std::size_t i = 0; i < o.examples.size(); ++i) {
+        const auto& e = o.examples[i];
+        if (!message_text(to_json_value(e.message)))
+            throw ConfigError("[gr.config.15] examples[" + std::to_string(i) + "] must start with the message text");
+        if (e.extras.size() > o.additional_inputs.size())
+            throw ConfigError("[gr.config.15] examples[" + std::to_string(i) + "] has " + std::to_string(e.extras.size()) +
+                              " input value(s) but additional_inputs has " + std::to_string(o.additional_inputs.size()));
+    }
+    if (*o.flagging_mode == "manual" && o.flagging_options.empty())
+        throw ConfigError("[gr.config.16] flagging_options may not be empty with flagging_mode \"manual\"");
+    if (o.delete_cache && (o.delete_cache->first <= 0 || o.delete_cache->second < 0))
+        throw ConfigError("[gr.config.17] delete_cache needs a frequency above 0 and an age of at least 0 seconds");
+    if (o.textbox && o.textbox->max_length && *o.textbox->max_length < 1)
+        throw ConfigError("[gr.config.18] textbox max_length must be at least 1");
+    if (o.chatbot && o.chatbot->layout != "bubble" && o.chatbot->layout != "panel")
+        throw ConfigError("[gr.config.19] chatbot layout must be \"bubble\" or \"panel\", got \"" + o.chatbot->layout + "\"");
 }
 
 std::shared_ptr<const App> ChatApp::app_for(const LaunchOptions& launch) const {
@@ -141,268 +338,356 @@ std::shared_ptr<const App> ChatApp::app_for(const LaunchOptions& launch) const {
 
 std::vector<std::string> ChatApp::inert_options() const {
     const auto& o = options_;
-    const ChatInterfaceOptions defaults{};
     std::vector<std::string> out;
     auto ignored = [&out](const std::string& what) { out.push_back(what + " is not supported yet and is ignored"); };
     if (o.multimodal) ignored("multimodal=true");
-    if (!o.additional_inputs.empty())
-        ignored("additional_inputs (" + std::to_string(o.additional_inputs.size()) + " components)");
-    if (!o.additional_inputs_accordion.empty()) ignored("additional_inputs_accordion");
     if (!o.additional_outputs.empty())
-        ignored("additional_outputs (" + std::to_string(o.additional_outputs.size()) + " components)");
-    if (o.editable) ignored("editable=true");
-    for (std::size_t i = 0; i < o.example_icons.size(); ++i) {
-        const std::string& icon = o.example_icons[i];
-        const bool url = icon.starts_with("http://") || icon.starts_with("https://") || icon.starts_with("data:");
-        if (!url)
-            out.push_back("example_icons[" + std::to_string(i) + "] \"" + icon +
-                          "\" is a local path; serving local files is not supported yet, so the icon will not load "
-                          "(use an http(s) URL)");
-    }
-    if (o.cache_examples.value_or(false)) ignored("cache_examples=true");
-    if (o.cache_mode) ignored("cache_mode=\"" + *o.cache_mode + "\"");
-    if (o.flagging_mode && *o.flagging_mode != "never") ignored("flagging_mode=\"" + *o.flagging_mode + "\"");
-    if (o.flagging_options != defaults.flagging_options) ignored("flagging_options");
-    if (o.flagging_dir != defaults.flagging_dir) ignored("flagging_dir");
+        ignored("additional_outputs (" + std::to_string(o.additional_outputs.size()) +
+                " components; they need a surrounding Blocks)");
     if (o.analytics_enabled.value_or(false))
         out.push_back("analytics_enabled=true is ignored: gradio.cpp sends no telemetry");
-    if (o.delete_cache) ignored("delete_cache");
-    if (o.save_history) ignored("save_history=true");
-    if (o.chatbot && o.chatbot->layout != Chatbot{}.layout) ignored("chatbot.layout=\"" + o.chatbot->layout + "\"");
     return out;
+}
+
+std::string ChatApp::file_url(const std::string& where) {
+    if (where.empty() || is_url(where)) return where;
+    std::error_code ec;
+    auto path = std::filesystem::weakly_canonical(std::filesystem::absolute(where, ec), ec);
+    if (ec || !std::filesystem::is_regular_file(path, ec))
+        throw ConfigError("[gr.config.20] \"" + where + "\" is neither an http(s) URL nor a readable file");
+    served_files_.push_back(path);
+    app_.served_files.push_back(path.string());
+    return "gradio_api/file=" + path.string();
 }
 
 void ChatApp::build() {
     const auto& o = options_;
-    App& app = app_;
-    app.dependencies.reserve(64);
-    app.mode = "chat_interface";
-    app.title = o.title.empty() ? "Gradio" : o.title;
-    app.fill_height = o.fill_height;
-    app.fill_width = o.fill_width;
+    app_.dependencies.reserve(64);
+    app_.mode = "chat_interface";
+    app_.title = o.title.empty() ? "Gradio" : o.title;
+    app_.fill_height = o.fill_height;
+    app_.fill_width = o.fill_width;
+    AppBuilder b(app_);
+    Ids ids;
+    build_layout(b, ids);
+    build_chat_events(b, ids);
+}
 
-    auto add = [&app](std::string type, json::object props, bool skip_api = true) -> Component& {
-        Component c;
-        c.id = static_cast<int>(app.components.size()) + 1;
-        c.type = std::move(type);
-        c.props = std::move(props);
-        c.skip_api = skip_api;
-        app.components.push_back(std::move(c));
-        return app.components.back();
-    };
-    const std::string secret = random_hex(16);  // BrowserState's key: from the OS CSPRNG
-
-    Component& saved = add("browserstate", {{"default_value", json::array{}}, {"storage_key", "_saved_conversations_0"},
-                                            {"secret", secret}, {"name", "browserstate"}, {"_selectable", false}}, false);
+void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
+    const auto& o = options_;
+    Component saved;
+    saved.type = "browserstate";
+    // The key stays the same across restarts, so saved conversations stay readable (Gradio
+    // encrypts them with a per-process secret and loses them on restart).
+    saved.props = {{"default_value", json::array{}}, {"storage_key", "_saved_conversations_0"},
+                   {"secret", random_hex(16)}, {"name", "browserstate"}, {"_selectable", false}};
+    saved.skip_api = false;
     saved.api_info = any_json_info("any json-serializable value");
     saved.example_input = "test";
     saved.initial = json::array{};
-    const int saved_conversations = saved.id;
-    const int conversation_id = add("state", state_props()).id;
-    const int saved_input = add("state", state_props()).id;
-    const int null_component = add("state", state_props()).id;
-    const int column = add("column", {{"scale", 1}, {"min_width", 320}, {"variant", "default"}, {"visible", true},
-                                      {"elem_classes", json::array{}}, {"show_progress", false},
-                                      {"preserved_by_key", json::array{}}, {"name", "column"}}).id;
-    std::vector<int> column_children;
-    auto markdown = [&](std::string value) {
-        Component& c = add("markdown", {{"value", std::move(value)}, {"show_label", false}, {"rtl", false},
-                                        {"latex_delimiters", json::array{json::object{{"left", "$$"}, {"right", "$$"}, {"display", true}}}},
-                                        {"visible", true}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{"value"}},
-                                        {"sanitize_html", true}, {"line_breaks", false}, {"header_links", false},
-                                        {"container", false}, {"padding", false}, {"name", "markdown"}, {"_selectable", false}},
-                           false);
-        c.api_info = json::object{{"type", "string"}};
-        c.example_input = "# Hello!";
-        column_children.push_back(c.id);
-    };
-    if (!o.title.empty()) markdown("<h1 style='text-align: center; margin-bottom: 1rem'>" + o.title + "</h1>");
-    if (!o.description.empty()) markdown(o.description);
-
-    json::array examples;
-    for (std::size_t i = 0; i < o.examples.size(); ++i) {
-        json::object e{{"text", o.examples[i]}, {"files", json::array{}}};
-        if (i < o.example_labels.size()) e["display_text"] = o.example_labels[i];
-        if (i < o.example_icons.size()) e["icon"] = json::object{{"path", o.example_icons[i]}, {"url", o.example_icons[i]}};
-        examples.push_back(std::move(e));
+    ids.saved_conversations = b.add(std::move(saved), std::nullopt);
+    ids.conversation_id = b.add_state(nullptr, std::nullopt);
+    ids.saved_input = b.add_state(nullptr, std::nullopt);
+    ids.null_component = b.add_state(nullptr, std::nullopt);
+    const json::object column_props{{"scale", 1}, {"min_width", 320}, {"variant", "default"}, {"visible", true},
+                                    {"elem_classes", json::array{}}, {"show_progress", false},
+                                    {"preserved_by_key", json::array{}}};
+    int chat_column = b.add_layout("column", column_props, std::nullopt);
+    if (o.save_history) {
+        // A row of the conversation list (scale 1) and the chat (scale 6); it wraps on phones.
+        const int row = b.add_layout("row", {{"variant", "default"}, {"visible", true}, {"elem_classes", json::array{}},
+                                             {"scale", 1}, {"equal_height", false}, {"show_progress", false},
+                                             {"preserved_by_key", json::array{}}},
+                                     chat_column);
+        json::object side = column_props;
+        side["min_width"] = 100;
+        const int sidebar = b.add_layout("column", side, row);
+        Component new_chat;
+        new_chat.type = "button";
+        new_chat.props = {{"value", translated("chat_interface.new_chat")}, {"variant", "primary"}, {"size", "md"},
+                          {"link_target", "_self"}, {"visible", true}, {"interactive", true},
+                          {"elem_classes", json::array{}}, {"preserved_by_key", json::array{"value"}},
+                          {"name", "button"}, {"_selectable", false}};
+        ids.new_chat = b.add(std::move(new_chat), sidebar);
+        const int form = b.add_layout("form", {{"scale", 0}, {"min_width", 0}, {"preserved_by_key", json::array{}}}, sidebar);
+        Component hidden = textbox_model(Textbox{.visible = false});
+        hidden.props["name"] = "textbox";
+        hidden.props["_selectable"] = false;
+        hidden.skip_api = false;
+        const int title_box = b.add(std::move(hidden), form);
+        Component list;
+        list.type = "dataset";
+        list.props = {{"show_label", false}, {"component_props", json::array{json::object{{"type", "text"}, {"visible", false}}}},
+                      {"samples", json::array{json::array{}}}, {"headers", json::array{}}, {"type", "index"},
+                      {"layout", "table"}, {"samples_per_page", 10}, {"visible", true}, {"elem_classes", json::array{}},
+                      {"preserved_by_key", json::array{"value"}}, {"container", true}, {"min_width", 160},
+                      {"name", "dataset"}, {"_selectable", false},
+                      {"components", json::array{json::object{{"name", "textbox"}}}}, {"component_ids", json::array{title_box}}};
+        list.skip_api = false;
+        list.api_info = json::object{{"type", "integer"}, {"description", "index of selected example"}};
+        list.example_input = 0;
+        list.preprocess = [](const json::value& v) -> json::value {
+            if (!v.is_int64() && !v.is_uint64()) throw InputError("Pick a conversation by its index.");
+            return v;
+        };
+        ids.history_list = b.add(std::move(list), sidebar);
+        json::object main = column_props;
+        main["scale"] = 6;
+        chat_column = b.add_layout("column", main, row);
     }
-    const Chatbot chatbot_options = o.chatbot.value_or(Chatbot{});
-    json::object chatbot_props{
-        {"_undoable", true}, {"_retryable", true}, {"likeable", false}, {"value", json::array{}},
-        {"label", chatbot_options.label.empty()
-                      ? json::value("__i18n__{\"__type__\": \"translation_metadata\", \"key\": \"chat_interface.chatbot\"}")
-                      : json::value(chatbot_options.label)},
-        {"show_label", true}, {"container", true}, {"scale", 1}, {"min_width", 160}, {"visible", true},
-        {"elem_classes", json::array{}}, {"autoscroll", o.autoscroll}, {"preserved_by_key", json::array{"value"}},
-        {"height", chatbot_options.height.value_or(400)}, {"resizable", false},
-        {"latex_delimiters", json::array{json::object{{"left", "$$"}, {"right", "$$"}, {"display", true}}}},
-        {"rtl", false}, {"buttons", json::array{"copy", "copy_all"}}, {"avatar_images", json::array{nullptr, nullptr}},
-        {"sanitize_html", true}, {"render_markdown", true}, {"feedback_options", json::array{"Like", "Dislike"}},
-        {"line_breaks", true}, {"layout", chatbot_options.layout}, {"examples", examples},
-        {"allow_file_downloads", true}, {"group_consecutive_messages", true}, {"allow_tags", true},
-        {"like_user_message", false}, {"name", "chatbot"}, {"_selectable", false}};
-    if (!chatbot_options.placeholder.empty()) chatbot_props["placeholder"] = chatbot_options.placeholder;
-    Component& chatbot_c = add("chatbot", std::move(chatbot_props), false);
-    chatbot_c.api_info = chatbot_api_info();
-    chatbot_c.initial = json::array{};
-    chatbot_c.example_input = json::array{text_message("user", "Hello!"), text_message("assistant", "How can I help you?")};
-    const int chatbot = chatbot_c.id;
-    column_children.push_back(chatbot);
-    const int group = add("group", {{"visible", true}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{}}, {"name", "group"}}).id;
-    const int row = add("row", {{"variant", "default"}, {"visible", true}, {"elem_classes", json::array{}}, {"equal_height", false},
-                                {"show_progress", false}, {"preserved_by_key", json::array{}}, {"name", "row"}}).id;
-    const Textbox textbox_options = o.textbox.value_or(Textbox{});
-    json::object textbox_props{
-        {"type", "text"}, {"lines", textbox_options.lines},
-        {"placeholder", textbox_options.placeholder.empty()
-                            ? json::value("__i18n__{\"__type__\": \"translation_metadata\", \"key\": \"chat_interface.message_placeholder\"}")
-                            : json::value(textbox_options.placeholder)},
-        {"label", ""}, {"show_label", false}, {"container", true}, {"scale", 7}, {"min_width", 160}, {"visible", true},
-        {"autofocus", o.autofocus}, {"autoscroll", true}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{"value"}},
-        {"rtl", false}, {"buttons", json::array{}}, {"submit_btn", button_value(o.submit_btn)}, {"stop_btn", false},
-        {"name", "textbox"}, {"_selectable", false}};
-    if (textbox_options.max_length) textbox_props["max_length"] = *textbox_options.max_length;
-    Component& textbox_c = add("textbox", std::move(textbox_props), false);
-    textbox_c.api_info = json::object{{"type", "string"}};
-    textbox_c.example_input = "Hello!!";
-    const int textbox = textbox_c.id;
-    const int form = add("form", {{"scale", 7}, {"min_width", 160}, {"preserved_by_key", json::array{}}, {"name", "form"}}).id;
-    const int fake_api = add("button", {{"value", "Fake API"}, {"variant", "secondary"}, {"size", "lg"}, {"link_target", "_self"},
-                                        {"visible", false}, {"interactive", true}, {"elem_classes", json::array{}},
-                                        {"preserved_by_key", json::array{"value"}}, {"name", "button"}, {"_selectable", false}}).id;
-    Component& response_c = add("json", {{"label", "Response"}, {"show_label", true}, {"container", true}, {"min_width", 160},
-                                         {"visible", false}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{"value"}},
-                                         {"open", false}, {"show_indices", false}, {"max_height", 500}, {"buttons", json::array{"copy"}},
-                                         {"name", "json"}, {"_selectable", false}}, false);
-    response_c.api_info = any_json_info("any valid json");
-    response_c.example_input = json::object{{"foo", "bar"}};
-    const int api_response = response_c.id;
-    Component& state_c = add("state", state_props());
-    state_c.initial = json::array{};
-    const int chatbot_state = state_c.id;
-    Component& value_c = add("state", state_props());
-    value_c.initial = json::array{};
-    const int chatbot_value = value_c.id;
+    if (!o.title.empty()) {
+        Component t = markdown_model(Markdown{.value = "<h1 style='text-align: center; margin-bottom: 1rem'>" + o.title + "</h1>"});
+        t.props["name"] = "markdown";
+        t.props["_selectable"] = false;
+        t.skip_api = false;
+        b.add(std::move(t), chat_column);
+    }
+    if (!o.description.empty()) {
+        Component d = markdown_model(Markdown{.value = o.description});
+        d.props["name"] = "markdown";
+        d.props["_selectable"] = false;
+        d.skip_api = false;
+        b.add(std::move(d), chat_column);
+    }
 
-    // Layout (protocol.md §13.1): the Form wraps the textbox inside Group > Row.
-    app.components[static_cast<std::size_t>(form) - 1].children = {textbox};
-    app.components[static_cast<std::size_t>(row) - 1].children = {form};
-    app.components[static_cast<std::size_t>(group) - 1].children = {row};
-    column_children.insert(column_children.end(), {group, fake_api, api_response, chatbot_state, chatbot_value});
-    app.components[static_cast<std::size_t>(column) - 1].children = column_children;
-    app.root_children = {saved_conversations, conversation_id, saved_input, null_component, column};
+    // The chatbot: the user's settings plus ChatInterface's own props.
+    const bool table_examples = !o.additional_inputs.empty() &&
+                                std::any_of(o.examples.begin(), o.examples.end(), [](const Example& e) {
+                                    return std::any_of(e.extras.begin(), e.extras.end(), [](const Value& v) { return !v.is_null(); });
+                                });
+    Chatbot chatbot_options = o.chatbot.value_or(Chatbot{});
+    if (o.editable && chatbot_options.editable.empty()) chatbot_options.editable = "user";
+    if (flagging_) chatbot_options.feedback_options = o.flagging_options;
+    const std::string user_avatar = file_url(chatbot_options.avatar_images.first);
+    const std::string bot_avatar = file_url(chatbot_options.avatar_images.second);
+    chatbot_options.avatar_images = {user_avatar, bot_avatar};
+    Component chatbot = chatbot_model(chatbot_options);
+    json::object props{{"_undoable", true}, {"_retryable", true}, {"likeable", flagging_}, {"value", json::array{}}};
+    for (auto& kv : chatbot.props) props[kv.key()] = kv.value();
+    props["autoscroll"] = o.autoscroll;
+    json::array cards;
+    if (!table_examples) {
+        for (std::size_t i = 0; i < o.examples.size(); ++i) {
+            json::object e{{"text", message_text(to_json_value(o.examples[i].message)).value_or("")}, {"files", json::array{}}};
+            if (i < o.example_labels.size()) e["display_text"] = o.example_labels[i];
+            if (i < o.example_icons.size()) {
+                const std::string url = file_url(o.example_icons[i]);
+                e["icon"] = json::object{{"path", o.example_icons[i]}, {"url", url}};
+            }
+            cards.push_back(std::move(e));
+        }
+    }
+    props["examples"] = std::move(cards);
+    props["name"] = "chatbot";
+    props["_selectable"] = false;
+    chatbot.props = std::move(props);
+    chatbot.skip_api = false;
+    chatbot.api_info = chatbot_api_info();
+    chatbot.example_input = json::array{text_message("user", "Hello!"), text_message("assistant", "How can I help you?")};
+    ids.chatbot = b.add(std::move(chatbot), chat_column);
 
-    // ---- handlers ----
-    const ChatFunction fn = fn_;
-    const auto validator = o.validator;
+    // The message box inside Group > Row > Form (protocol.md §13.1).
+    const int group = b.add_layout("group", {{"visible", true}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{}}},
+                                   chat_column);
+    const int row = b.add_layout("row", {{"variant", "default"}, {"visible", true}, {"elem_classes", json::array{}},
+                                         {"equal_height", false}, {"show_progress", false}, {"preserved_by_key", json::array{}}},
+                                 group);
+    const int form = b.add_layout("form", {{"scale", 7}, {"min_width", 160}, {"preserved_by_key", json::array{}}}, row);
+    Textbox box = o.textbox.value_or(Textbox{});
+    // The interface's buttons and autofocus apply unless the custom textbox set its own.
+    if (std::holds_alternative<bool>(box.submit_btn) && !std::get<bool>(box.submit_btn)) box.submit_btn = o.submit_btn;
+    if (!box.autofocus) box.autofocus = o.autofocus;
+    box.stop_btn = false;  // the Stop swap happens through updates
+    box.show_label = false;
+    box.label.clear();
+    if (!box.scale) box.scale = 7;
+    Component textbox = textbox_model(box);
+    if (box.placeholder.empty()) textbox.props["placeholder"] = translated("chat_interface.message_placeholder");
+    textbox.props["label"] = "";
+    textbox.preprocess = [check = textbox.preprocess](const json::value& v) -> json::value {
+        if (!v.is_string() && !v.is_null()) throw InputError("The message must be a string.");
+        return check(v);
+    };
+    textbox.props["name"] = "textbox";
+    textbox.props["_selectable"] = false;
+    textbox.skip_api = false;
+    ids.textbox = b.add(std::move(textbox), form);
+    Component fake_api;
+    fake_api.type = "button";
+    fake_api.props = {{"value", "Fake API"}, {"variant", "secondary"}, {"size", "lg"}, {"link_target", "_self"},
+                      {"visible", false}, {"interactive", true}, {"elem_classes", json::array{}},
+                      {"preserved_by_key", json::array{"value"}}, {"name", "button"}, {"_selectable", false}};
+    ids.fake_api = b.add(std::move(fake_api), chat_column);
+    Component response;
+    response.type = "json";
+    response.props = {{"label", "Response"}, {"show_label", true}, {"container", true}, {"min_width", 160},
+                      {"visible", false}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{"value"}},
+                      {"open", false}, {"show_indices", false}, {"max_height", 500}, {"buttons", json::array{"copy"}},
+                      {"name", "json"}, {"_selectable", false}};
+    response.skip_api = false;
+    response.api_info = any_json_info("any valid json");
+    response.python_type = {{"type", "str | float | bool | list | dict"}, {"description", "any valid json"}};
+    response.example_input = json::object{{"foo", "bar"}};
+    ids.api_response = b.add(std::move(response), chat_column);
+    ids.chatbot_state = b.add_state(json::array{}, chat_column);
+    ids.chatbot_value = b.add_state(json::array{}, chat_column);
+
+    // Examples with input values: a table under the chat (features.md A2 #9).
+    if (table_examples) {
+        json::array samples, kinds, component_props, headers;
+        kinds.push_back(json::object{{"name", "textbox"}});
+        component_props.push_back(json::object{{"type", "text"}});
+        headers.push_back("");
+        for (const auto& input : o.additional_inputs) {
+            const Component m = component_model(input, 0);
+            kinds.push_back(json::object{{"name", m.type}});
+            component_props.push_back(m.props);
+            const auto* label = m.props.if_contains("label");
+            headers.push_back(label ? *label : json::value(""));
+        }
+        for (const auto& e : o.examples) {
+            json::array row_values{to_json_value(e.message)};
+            for (std::size_t i = 0; i < o.additional_inputs.size(); ++i)
+                row_values.push_back(i < e.extras.size() ? to_json_value(e.extras[i]) : json::value(nullptr));
+            samples.push_back(std::move(row_values));
+        }
+        json::array sample_labels;
+        for (const auto& l : o.example_labels) sample_labels.push_back(json::string(l));
+        Component table;
+        table.type = "dataset";
+        table.props = {{"label", "Examples"}, {"show_label", true}, {"component_props", std::move(component_props)},
+                       {"samples", std::move(samples)}, {"headers", std::move(headers)}, {"type", "index"},
+                       {"samples_per_page", 10}, {"visible", true}, {"elem_classes", json::array{}},
+                       {"preserved_by_key", json::array{"value"}}, {"container", true}, {"min_width", 160},
+                       {"name", "dataset"}, {"_selectable", false}, {"components", std::move(kinds)}};
+        if (!sample_labels.empty()) table.props["sample_labels"] = std::move(sample_labels);
+        table.skip_api = false;
+        table.api_info = json::object{{"type", "integer"}, {"description", "index of selected example"}};
+        table.example_input = 0;
+        const std::size_t count = o.examples.size();
+        table.preprocess = [count](const json::value& v) -> json::value {
+            const bool in_range = (v.is_int64() && v.get_int64() >= 0 && static_cast<std::size_t>(v.get_int64()) < count) ||
+                                  (v.is_uint64() && v.get_uint64() < count);
+            if (!in_range) throw InputError("There is no example " + to_json(v) + ".");
+            return v;
+        };
+        ids.examples_table = b.add(std::move(table), chat_column);
+    }
+
+    // Additional inputs in their accordion, last (features.md A1.1).
+    if (!o.additional_inputs.empty()) {
+        Accordion accordion;
+        if (const auto* label = std::get_if<std::string>(&o.additional_inputs_accordion)) accordion.label = *label;
+        else accordion = std::get<Accordion>(o.additional_inputs_accordion);
+        Component acc = accordion_model(accordion);
+        acc.props["name"] = "accordion";
+        const int acc_id = b.add(std::move(acc), chat_column);
+        const int inputs_form = b.add_layout("form", {{"scale", 0}, {"min_width", 0}, {"preserved_by_key", json::array{}}}, acc_id);
+        for (std::size_t i = 0; i < o.additional_inputs.size(); ++i)
+            ids.extras.push_back(b.add(component_model(o.additional_inputs[i], i), inputs_form));
+    }
+}
+
+void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
+    const auto& o = options_;
+    const auto runtime = runtime_;
+    const bool has_stop = !(std::holds_alternative<bool>(o.stop_btn) && !std::get<bool>(o.stop_btn));
     const json::value submit_btn = button_value(o.submit_btn);
     const json::value stop_btn = button_value(o.stop_btn);
-    const bool has_stop = !(std::holds_alternative<bool>(o.stop_btn) && !std::get<bool>(o.stop_btn));
+    const int chatbot = ids.chatbot, textbox = ids.textbox, saved_input = ids.saved_input,
+              chatbot_state = ids.chatbot_state, chatbot_value = ids.chatbot_value, null_component = ids.null_component,
+              conversation_id = ids.conversation_id, saved_conversations = ids.saved_conversations;
+    std::vector<std::string> parameter_names;
+    for (std::size_t i = 0; i < o.additional_inputs.size(); ++i) {
+        const std::string& name = o.additional_inputs[i].parameter_name();
+        parameter_names.push_back(name.empty() ? "parameter_" + std::to_string(i) : name);
+    }
+    auto with_extras = [&ids](std::vector<int> inputs) {
+        inputs.insert(inputs.end(), ids.extras.begin(), ids.extras.end());
+        return inputs;
+    };
 
     // The user's validator as Gradio's validate step: it sees the message before the event is
-    // queued or run (the routes call it); a rejection keeps the event from ever starting.
-    // Empty when there is no validator, so the routes skip it.
+    // queued or run; a rejection keeps the event from ever starting.
     std::function<std::vector<Rejection>(const json::array&)> validate_message;
-    if (validator)
-        validate_message = [validator](const json::array& in) -> std::vector<Rejection> {
-            if (in.empty()) return {};
-            auto text = message_text(in[0]);
-            if (!text) return {};  // not a message: the handler reports the type error
-            Message m = incoming_message(in[0]);
-            if (auto why = validator(m)) return {Rejection{"message", *why}};
+    if (o.validator)
+        validate_message = [validator = o.validator](const json::array& in) -> std::vector<Rejection> {
+            if (in.empty() || !message_text(in[0])) return {};  // not a message: the handler reports it
+            if (auto why = validator(incoming_message(in[0]))) return {Rejection{"message", *why}};
             return {};
         };
-    // Runs the chat fn for (message, history) and shapes each reply into outputs.
-    auto chat_handler = [fn](auto shape) {
+
+    // One chat turn: in[0] the message, in[1] the history, in[2..] the additional inputs.
+    auto make_call = [parameter_names](json::array& in) {
+        ChatCall call{incoming_message(in[0]), history_of(as_array(in[1])), {}};
+        for (std::size_t i = 2; i < in.size(); ++i) call.extras.push_back(from_json_value(in[i]));
+        return call;
+    };
+    auto explain = [parameter_names](const ParameterError& e) {
+        const std::string name = e.index() < parameter_names.size() ? parameter_names[e.index()] : "?";
+        return InputError("Input \"" + name + "\" " + e.what() + ".");
+    };
+    auto user_text = [](const json::value& message) { return message_text(message).value_or(""); };
+    // Runs the chat fn. Its outputs are [first(reply), the conversation after this turn: the
+    // history, the user's message and the reply so far].
+    using First = ChatTurnStream::First;
+    auto chat_handler = [runtime, make_call, explain, user_text](First first) {
         Handler h;
-        if (fn.reply) {
-            h.call = [fn, shape](json::array& in, EventContext&) {
-                Message m = incoming_message(in[0]);
-                json::array history = as_array(in[1]);
-                std::string reply = fn.reply(std::move(m), history_of(history));
-                return shape(history, in[0], reply);
+        if (runtime->fn.reply) {
+            h.call = [runtime, make_call, explain, user_text, first](json::array& in, EventContext&) {
+                json::array chat = as_array(in[1]);
+                chat.push_back(text_message("user", user_text(in[0])));
+                Reply reply;
+                try {
+                    reply = runtime->fn.reply(make_call(in));
+                } catch (const ParameterError& e) {
+                    throw explain(e);
+                }
+                append_reply(chat, reply);
+                return json::array{first(reply), std::move(chat)};
             };
         } else {
-            h.stream = [fn, shape](json::array& in, EventContext&) -> std::unique_ptr<OutputStream> {
-                Message m = incoming_message(in[0]);
-                json::array history = as_array(in[1]);
-                json::value message = in[0];
-                ChatStream s = fn.stream(std::move(m), history_of(history));
-                return std::make_unique<ReplyStream>(std::move(s), [shape, history = std::move(history), message](const std::string& r) {
-                    return shape(history, message, r);
-                });
+            h.stream = [runtime, make_call, explain, user_text, first](json::array& in, EventContext&) -> std::unique_ptr<OutputStream> {
+                json::array conversation = as_array(in[1]);
+                conversation.push_back(text_message("user", user_text(in[0])));
+                std::unique_ptr<ReplyStream> s;
+                try {
+                    s = runtime->fn.stream(make_call(in));
+                } catch (const ParameterError& e) {
+                    throw explain(e);
+                }
+                return std::make_unique<ChatTurnStream>(std::move(s), first, std::move(conversation));
             };
         }
         return h;
     };
-    auto user_text = [](const json::value& message) { return message_text(message).value_or(""); };
-    // The conversation after this turn: history + the user's message + the reply so far.
-    auto with_turn = [user_text](const json::array& history, const json::value& message, const std::string& reply) {
-        json::array chat = history;
-        chat.push_back(text_message("user", user_text(message)));
-        chat.push_back(text_message("assistant", reply));
-        return chat;
-    };
     // UI submit: outputs [null_component, chatbot].
-    auto ui_submit = chat_handler([with_turn](const json::array& history, const json::value& message, const std::string& reply) {
-        return json::array{nullptr, with_turn(history, message, reply)};
-    });
+    const Handler ui_submit = chat_handler([](const Reply&) -> json::value { return nullptr; });
     // API /chat: outputs [the raw reply, chatbot_state].
-    auto api_chat = chat_handler([with_turn](const json::array& history, const json::value& message, const std::string& reply) {
-        return json::array{json::value(reply), with_turn(history, message, reply)};
-    });
-    auto call = [](auto f) {
-        Handler h;
-        h.call = std::move(f);
-        return h;
-    };
-    auto constant = [call](json::array outputs) {
-        return call([outputs](json::array&, EventContext&) { return outputs; });
-    };
-    auto sync_states = call([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
-    auto append_user = call([user_text](json::array& in, EventContext&) {
+    const Handler api_chat = chat_handler([](const Reply& r) { return api_reply(r); });
+    const Handler sync_states = call_handler([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
+    const Handler append_user = call_handler([user_text](json::array& in, EventContext&) {
         json::array chat = as_array(in[1]);
         chat.push_back(text_message("user", user_text(in[0])));
         return json::array{std::move(chat)};
     });
-    auto save_conversation = call([](json::array& in, EventContext&) { return json::array{in[0], in[2]}; });
+    // _save_conversation(index, conversation, saved) -> (index, saved) (features.md A9.2).
+    const bool save_history = o.save_history;
+    const Handler save_conversation = call_handler([save_history](json::array& in, EventContext&) {
+        if (!save_history) return json::array{in[0], in[2]};
+        json::array saved = as_array(in[2]);
+        const json::array conversation = as_array(in[1]);
+        if (conversation.empty()) return json::array{in[0], std::move(saved)};
+        if (in[0].is_int64() && in[0].get_int64() >= 0 && static_cast<std::size_t>(in[0].get_int64()) < saved.size()) {
+            saved[static_cast<std::size_t>(in[0].get_int64())] = conversation;
+            return json::array{in[0], std::move(saved)};
+        }
+        saved.insert(saved.begin(), conversation);
+        return json::array{0, std::move(saved)};
+    });
     const json::value disable_box = update({{"interactive", false}, {"placeholder", ""}});
     const json::value stop_swap = has_stop ? update({{"submit_btn", false}, {"stop_btn", stop_btn}}) : update({});
     const json::value submit_restore = update({{"submit_btn", submit_btn}, {"stop_btn", false}});
-
-    auto dep = [&app](std::string api_name, std::vector<Target> targets, std::vector<int> inputs, std::vector<int> outputs,
-                      Handler handler, bool queue) -> Dependency& {
-        Dependency d;
-        d.id = static_cast<int>(app.dependencies.size());
-        d.api_name = std::move(api_name);
-        d.targets = std::move(targets);
-        d.inputs = std::move(inputs);
-        d.outputs = std::move(outputs);
-        d.handler = std::move(handler);
-        d.queue = queue;
-        d.concurrency_id = "fn:" + d.api_name;
-        d.concurrency_limit = std::nullopt;  // internal steps never wait for each other
-        d.runs_user_code = false;            // the library's own step unless chat_fn() says so
-        app.dependencies.push_back(std::move(d));
-        return app.dependencies.back();
-    };
-    // A step the browser runs when `previous` has finished (Gradio's .then / .success).
-    auto chained = [&dep](int previous, bool only_on_success, std::string api_name, std::vector<int> inputs,
-                          std::vector<int> outputs, Handler handler, bool queue) -> Dependency& {
-        Dependency& d = dep(std::move(api_name), {{std::nullopt, only_on_success ? "success" : "then"}}, std::move(inputs),
-                            std::move(outputs), std::move(handler), queue);
-        d.trigger_after = previous;
-        d.trigger_only_on_success = only_on_success;
-        return d;
-    };
-    auto after = [&chained](int previous, std::string api_name, std::vector<int> inputs, std::vector<int> outputs,
-                            Handler handler, bool queue) -> Dependency& {
-        return chained(previous, false, std::move(api_name), std::move(inputs), std::move(outputs), std::move(handler), queue);
-    };
-    auto after_success = [&chained](int previous, std::string api_name, std::vector<int> inputs, std::vector<int> outputs,
-                                    Handler handler, bool queue) -> Dependency& {
-        return chained(previous, true, std::move(api_name), std::move(inputs), std::move(outputs), std::move(handler), queue);
-    };
     auto chat_fn = [&](Dependency& d) -> Dependency& {
         d.runs_user_code = true;
         d.concurrency_id = "chat_fn";
@@ -410,126 +695,382 @@ void ChatApp::build() {
         d.show_progress = o.show_progress;
         return d;
     };
+    // After a chat run: sync the states, give the box back, save the conversation.
+    auto finish_turn = [&](int run, const std::string& sync_name, const std::string& enable_name, const std::string& save_name) {
+        const int synced = b.then(run, sync_name, {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+        const int enabled = enable_name.empty()
+                                ? synced
+                                : b.then(synced, enable_name, {}, {textbox}, constant_handler({update({{"interactive", true}, {"value", nullptr}})}), true).id;
+        b.then(enabled, save_name, {conversation_id, chatbot_state, saved_conversations}, {conversation_id, saved_conversations},
+               save_conversation, false);
+    };
 
     // Submit chain (ids 0-5).
-    Dependency& clear_box = dep("_clear_and_save_textbox", {{textbox, "submit"}}, {textbox}, {textbox, saved_input},
-                                call([](json::array& in, EventContext&) {
-                                    return json::array{update({{"interactive", false}, {"placeholder", ""}, {"value", ""}}), in[0]};
-                                }), false);
+    Dependency& clear_box = b.on({{textbox, "submit"}}, "_clear_and_save_textbox", {textbox}, {textbox, saved_input},
+                                 call_handler([](json::array& in, EventContext&) {
+                                     return json::array{update({{"interactive", false}, {"placeholder", ""}, {"value", ""}}), in[0]};
+                                 }),
+                                 false);
     // With a validator the message is checked here, before the box is cleared; a rejected
     // message must not reach the chat, so the next step runs only after a success.
     clear_box.validate = validate_message;
     clear_box.runs_user_code = static_cast<bool>(validate_message);
     const int d0 = clear_box.id;
-    const int d1 = chained(d0, static_cast<bool>(validate_message), "_append_message_to_history", {saved_input, chatbot},
-                           {chatbot}, append_user, false).id;
-    const int d2 = chat_fn(after(d1, "_submit_fn", {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)).id;
-    const int d3 = after(d2, "lambda", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
-    const int d4 = after(d3, "lambda_1", {}, {textbox}, constant({update({{"interactive", true}, {"value", nullptr}})}), true).id;
-    after(d4, "_save_conversation", {conversation_id, chatbot_state, saved_conversations},
-              {conversation_id, saved_conversations}, save_conversation, false);
+    const int d1 = (validate_message ? b.success(d0, "_append_message_to_history", {saved_input, chatbot}, {chatbot}, append_user, false)
+                                     : b.then(d0, "_append_message_to_history", {saved_input, chatbot}, {chatbot}, append_user, false)).id;
+    const int d2 = chat_fn(b.then(d1, "_submit_fn", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
+    finish_turn(d2, "lambda", "lambda_1", "_save_conversation");
     // The API endpoint (id 6).
-    Dependency& api = chat_fn(dep(o.api_name.empty() ? "chat" : o.api_name, {{fake_api, "click"}}, {textbox, chatbot_state},
-                                  {api_response, chatbot_state}, api_chat, true));
+    Dependency& api = chat_fn(b.on({{ids.fake_api, "click"}}, o.api_name.empty() ? "chat" : o.api_name,
+                                   with_extras({textbox, chatbot_state}), {ids.api_response, chatbot_state}, api_chat, true));
     api.api_visibility = o.api_visibility;
     api.api_description = o.api_description;
     api.parameter_names = {"message", "history"};
+    api.parameter_names.insert(api.parameter_names.end(), parameter_names.begin(), parameter_names.end());
     api.validate = validate_message;
     api.show_progress = "full";
     // Retry chain (ids 7-13).
-    auto pop_turn = call([](json::array& in, EventContext&) {
+    const Handler pop_turn = call_handler([](json::array& in, EventContext&) {
         json::array history = as_array(in[0]);
         std::string text = pop_last_turn(history);
         return json::array{std::move(history), json::value(text)};
     });
-    const int d7 = dep("_pop_last_user_message", {{chatbot, "retry"}}, {chatbot_state}, {chatbot_state, saved_input}, pop_turn, false).id;
-    const int d8 = after(d7, "_append_message_to_history_1", {saved_input, chatbot_state}, {chatbot}, append_user, false).id;
-    const int d9 = after(d8, "lambda_2", {}, {textbox}, constant({disable_box}), true).id;
-    const int d10 = chat_fn(after(d9, "_submit_fn_1", {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)).id;
-    const int d11 = after(d10, "lambda_3", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
-    const int d12 = after(d11, "lambda_4", {}, {textbox}, constant({update({{"interactive", true}})}), true).id;
-    after(d12, "_save_conversation_1", {conversation_id, chatbot_state, saved_conversations},
-              {conversation_id, saved_conversations}, save_conversation, false);
+    const int d7 = b.on({{chatbot, "retry"}}, "_pop_last_user_message", {chatbot_state}, {chatbot_state, saved_input}, pop_turn, false).id;
+    const int d8 = b.then(d7, "_append_message_to_history_1", {saved_input, chatbot_state}, {chatbot}, append_user, false).id;
+    const int d9 = b.then(d8, "lambda_2", {}, {textbox}, constant_handler({disable_box}), true).id;
+    const int d10 = chat_fn(b.then(d9, "_submit_fn_1", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
+    finish_turn(d10, "lambda_3", "lambda_4", "_save_conversation_1");
     // Stop button swaps (ids 14-17).
-    after_success(d0, "lambda_5", {}, {textbox}, constant({stop_swap}), false);
-    dep("lambda_6", {{chatbot, "retry"}}, {}, {textbox}, constant({stop_swap}), false);
-    after(d2, "lambda_7", {}, {textbox}, constant({submit_restore}), false);
-    after(d10, "lambda_8", {}, {textbox}, constant({submit_restore}), false);
+    b.success(d0, "lambda_5", {}, {textbox}, constant_handler({stop_swap}), false);
+    b.on({{chatbot, "retry"}}, "lambda_6", {}, {textbox}, constant_handler({stop_swap}), false);
+    b.then(d2, "lambda_7", {}, {textbox}, constant_handler({submit_restore}), false);
+    b.then(d10, "lambda_8", {}, {textbox}, constant_handler({submit_restore}), false);
     // Stop (ids 18-19): run by the browser; 19 lists what it cancels.
-    Dependency& stop_noop = dep("unnamed", {{textbox, "stop"}}, {}, {}, {}, false);
-    stop_noop.api_visibility = "private";
-    Dependency& stopper = dep("unnamed_1", {{textbox, "stop"}}, {}, {}, {}, false);
+    b.on({{textbox, "stop"}}, "unnamed", {}, {}, {}, false).api_visibility = "private";
+    Dependency& stopper = b.on({{textbox, "stop"}}, "unnamed_1", {}, {}, {}, false);
     stopper.api_visibility = "private";
     stopper.cancel = true;
     const int stopper_id = stopper.id;
     // Undo (ids 20-22).
-    const int d20 = dep("_pop_last_user_message_1", {{chatbot, "undo"}}, {chatbot}, {chatbot, textbox},
-                        pop_turn, false).id;
-    const int d21 = after(d20, "lambda_9", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
-    after(d21, "_save_conversation_2", {conversation_id, chatbot_state, saved_conversations},
-              {conversation_id, saved_conversations}, save_conversation, false);
+    const int d20 = b.on({{chatbot, "undo"}}, "_pop_last_user_message_1", {chatbot}, {chatbot, textbox}, pop_turn, false).id;
+    const int d21 = b.then(d20, "lambda_9", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    b.then(d21, "_save_conversation_2", {conversation_id, chatbot_state, saved_conversations}, {conversation_id, saved_conversations},
+           save_conversation, false);
     // Option buttons (ids 23-26).
-    Dependency& option = dep("option_clicked", {{chatbot, "option_select"}}, {chatbot}, {chatbot, saved_input},
-                             call([](json::array& in, EventContext& ctx) {
-                                 json::array chat = as_array(in[0]);
-                                 std::string value;
-                                 if (ctx.event_data.is_object())
-                                     if (const auto* v = ctx.event_data.get_object().if_contains("value"); v && v->is_string())
-                                         value = std::string(v->get_string());
-                                 chat.push_back(text_message("user", value));
-                                 return json::array{std::move(chat), json::value(value)};
-                             }), true);
+    Dependency& option = b.on({{chatbot, "option_select"}}, "option_clicked", {chatbot}, {chatbot, saved_input},
+                              call_handler([](json::array& in, EventContext& ctx) {
+                                  json::array chat = as_array(in[0]);
+                                  std::string value;
+                                  if (ctx.event_data.is_object())
+                                      if (const auto* v = ctx.event_data.get_object().if_contains("value"); v && v->is_string())
+                                          value = std::string(v->get_string());
+                                  chat.push_back(text_message("user", value));
+                                  return json::array{std::move(chat), json::value(value)};
+                              }),
+                              true);
     option.collects_event_data = true;
     const int d23 = option.id;
-    const int d24 = chat_fn(after(d23, "_submit_fn_2", {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)).id;
-    const int d25 = after(d24, "lambda_10", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
-    after(d25, "_save_conversation_3", {conversation_id, chatbot_state, saved_conversations},
-              {conversation_id, saved_conversations}, save_conversation, false);
-    // Clear (ids 27-28).
-    const int d27 = dep("lambda_11", {{chatbot, "clear"}}, {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
-    after(d27, "_delete_conversation", {conversation_id, saved_conversations}, {conversation_id, saved_conversations},
-              call([](json::array& in, EventContext&) { return json::array{nullptr, in[1]}; }), false);
+    const int d24 = chat_fn(b.then(d23, "_submit_fn_2", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
+    finish_turn(d24, "lambda_10", "", "_save_conversation_3");
+    // Clear (ids 27-28): with save_history it also deletes the conversation (A6).
+    const int d27 = b.on({{chatbot, "clear"}}, "lambda_11", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    b.then(d27, "_delete_conversation", {conversation_id, saved_conversations}, {conversation_id, saved_conversations},
+           call_handler([save_history](json::array& in, EventContext&) {
+               json::array saved = as_array(in[1]);
+               if (save_history && in[0].is_int64() && in[0].get_int64() >= 0 &&
+                   static_cast<std::size_t>(in[0].get_int64()) < saved.size())
+                   saved.erase(saved.begin() + static_cast<std::ptrdiff_t>(in[0].get_int64()));
+               return json::array{nullptr, std::move(saved)};
+           }),
+           false);
     // Programmatic updates of chatbot_value show in the chatbot (ids 29-30).
-    Dependency& show_value = dep("lambda_12", {{chatbot_value, "change"}}, {chatbot_value}, {chatbot},
-                                 call([](json::array& in, EventContext&) { return json::array{in[0]}; }), true);
+    Dependency& show_value = b.on({{chatbot_value, "change"}}, "lambda_12", {chatbot_value}, {chatbot},
+                                  call_handler([](json::array& in, EventContext&) { return json::array{in[0]}; }), true);
     show_value.trigger_mode = "always_last";
-    const int d29 = show_value.id;
-    after(d29, "lambda_13", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
+    b.then(show_value.id, "lambda_13", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
 
     std::vector<int> cancels = {d2, d10, d24};
-    // Example cards (ids 31+): a click sends the example, or only fills the box.
-    if (!o.examples.empty()) {
-        auto example_text = [](const EventContext& ctx) -> std::string {
-            if (!ctx.event_data.is_object()) throw InputError("Missing example data.");
-            const auto* v = ctx.event_data.get_object().if_contains("value");
-            if (auto text = v ? message_text(*v) : std::nullopt) return *text;
-            throw InputError("Missing example text.");
-        };
-        if (o.run_examples_on_click) {
-            Dependency& clicked = dep("example_clicked", {{chatbot, "example_select"}}, {chatbot}, {chatbot, saved_input, textbox},
-                                      call([example_text](json::array& in, EventContext& ctx) {
-                                          std::string text = example_text(ctx);
-                                          json::array chat = as_array(in[0]);
-                                          chat.push_back(text_message("user", text));
-                                          return json::array{std::move(chat), json::value(text),
-                                                             update({{"interactive", false}, {"placeholder", ""}, {"value", ""}})};
-                                      }), false);
-            clicked.collects_event_data = true;
-            const int e0 = clicked.id;
-            const int e1 = chat_fn(after(e0, "_submit_fn_3", {saved_input, chatbot_state}, {null_component, chatbot}, ui_submit, true)).id;
-            const int e2 = after(e1, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
-            after(e2, "lambda_15", {}, {textbox}, constant({update({{"interactive", true}, {"value", nullptr}})}), true);
-            after_success(e0, "lambda_16", {}, {textbox}, constant({stop_swap}), false);
-            after(e1, "lambda_17", {}, {textbox}, constant({submit_restore}), false);
-            cancels.push_back(e1);
+    // Edit (features.md A6): cut the conversation at the edited message and run fn again.
+    if (o.editable) {
+        Dependency& edit = b.on({{chatbot, "edit"}}, "_edit_message", {chatbot}, {chatbot, chatbot_state, saved_input},
+                                call_handler([](json::array& in, EventContext& ctx) {
+                                    const json::array chat = as_array(in[0]);
+                                    const auto* data = ctx.event_data.is_object() ? &ctx.event_data.get_object() : nullptr;
+                                    const json::value* index = data ? data->if_contains("index") : nullptr;
+                                    const json::value* value = data ? data->if_contains("value") : nullptr;
+                                    if (index && index->is_array() && !index->get_array().empty()) index = &index->get_array()[0];
+                                    if (!index || !(index->is_int64() || index->is_uint64()) || !value || !message_text(*value))
+                                        throw InputError("An edit needs the message index and the new text.");
+                                    const auto at = index->to_number<std::int64_t>();
+                                    if (at < 0 || static_cast<std::size_t>(at) >= chat.size() || !has_role(chat[static_cast<std::size_t>(at)], "user"))
+                                        throw InputError("Only your own messages can be edited.");
+                                    const std::string text = *message_text(*value);
+                                    json::array before(chat.begin(), chat.begin() + at);
+                                    json::array shown = before;
+                                    shown.push_back(text_message("user", text));
+                                    return json::array{std::move(shown), std::move(before), json::value(text)};
+                                }),
+                                false);
+        edit.collects_event_data = true;
+        const int e0 = edit.id;
+        const int e1 = b.success(e0, "lambda_edit", {}, {textbox}, constant_handler({disable_box}), true).id;
+        const int e2 = chat_fn(b.then(e1, "_submit_fn_edit", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
+        finish_turn(e2, "lambda_edit_1", "lambda_edit_2", "_save_conversation_edit");
+        b.success(e0, "lambda_edit_3", {}, {textbox}, constant_handler({stop_swap}), false);
+        b.then(e2, "lambda_edit_4", {}, {textbox}, constant_handler({submit_restore}), false);
+        cancels.push_back(e2);
+    }
+    build_examples(b, ids, cancels);
+    if (o.save_history) build_history_sidebar_events(b, ids);
+    // Flagging (features.md A10): one CSV row per like, dislike or option click.
+    if (flagging_) {
+        Dependency& flag_step = b.on({{chatbot, "like"}}, "flag", {chatbot}, {},
+                                call_handler([runtime](json::array& in, EventContext& ctx) {
+                                    const auto* data = ctx.event_data.is_object() ? &ctx.event_data.get_object() : nullptr;
+                                    if (!data) throw InputError("A flag needs Gradio's LikeData.");
+                                    const json::value* index = data->if_contains("index");
+                                    const json::value* value = data->if_contains("value");
+                                    const json::value* liked = data->if_contains("liked");
+                                    std::string flag;
+                                    if (liked && liked->is_bool()) flag = liked->get_bool() ? "Like" : "Dislike";
+                                    else if (liked && liked->is_string()) flag = std::string(liked->get_string());
+                                    else throw InputError("A flag needs \"liked\": true, false or an option.");
+                                    std::shared_ptr<CsvLog> log;
+                                    {
+                                        std::lock_guard lock(runtime->flag_mutex);
+                                        if (!runtime->flags)
+                                            runtime->flags = std::make_shared<CsvLog>(
+                                                runtime->flagging_dir,
+                                                std::vector<std::string>{"conversation", "index", "value", "flag", "timestamp"});
+                                        log = runtime->flags;
+                                    }
+                                    log->append({to_json(in[0]), index ? to_json(*index) : "", value ? to_json(*value) : "", flag,
+                                                 utc_timestamp_now()});
+                                    return json::array{};
+                                }),
+                                true);
+        flag_step.collects_event_data = true;
+    }
+    b.dependency(stopper_id).cancels = cancels;
+}
+
+void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels) {
+    const auto& o = options_;
+    if (o.examples.empty()) return;
+    const auto runtime = runtime_;
+    const int chatbot = ids.chatbot, textbox = ids.textbox, saved_input = ids.saved_input,
+              chatbot_state = ids.chatbot_state, chatbot_value = ids.chatbot_value, null_component = ids.null_component;
+    const Handler sync_states = call_handler([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
+    const bool has_stop = !(std::holds_alternative<bool>(o.stop_btn) && !std::get<bool>(o.stop_btn));
+    const json::value stop_swap = has_stop ? update({{"submit_btn", false}, {"stop_btn", button_value(o.stop_btn)}}) : update({});
+    const json::value submit_restore = update({{"submit_btn", button_value(o.submit_btn)}, {"stop_btn", false}});
+
+    // The conversation an example produces: computed by running fn to its end. With caching it
+    // is stored under .gradio/cached_examples and shared by every user and restart.
+    std::vector<json::array> example_inputs;
+    for (const auto& e : o.examples) {
+        json::array in{to_json_value(e.message), json::array{}};
+        for (std::size_t i = 0; i < ids.extras.size(); ++i) {
+            const Component* c = app_.component(ids.extras[i]);
+            json::value v = i < e.extras.size() && !e.extras[i].is_null() ? to_json_value(e.extras[i]) : c->initial;
+            in.push_back(c->preprocess ? c->preprocess(v) : v);
+        }
+        example_inputs.push_back(std::move(in));
+    }
+    auto cached_conversation = [runtime, example_inputs](std::size_t index) -> json::array {
+        std::string error;
+        if (auto hit = runtime->cache->get(index)) {
+            json::value v = parse_json(*hit, error);
+            if (v.is_array()) return v.get_array();
+        }
+        std::lock_guard lock(runtime->cache_mutex);
+        if (auto hit = runtime->cache->get(index)) {  // another user computed it meanwhile
+            json::value v = parse_json(*hit, error);
+            if (v.is_array()) return v.get_array();
+        }
+        json::array in = example_inputs.at(index);
+        ChatCall call{incoming_message(in[0]), {}, {}};
+        for (std::size_t i = 2; i < in.size(); ++i) call.extras.push_back(from_json_value(in[i]));
+        Reply reply;
+        if (runtime->fn.reply) {
+            reply = runtime->fn.reply(std::move(call));
         } else {
-            Dependency& fill = dep("_example_populate", {{chatbot, "example_select"}}, {}, {textbox},
-                                   call([example_text](json::array&, EventContext& ctx) { return json::array{json::value(example_text(ctx))}; }),
-                                   false);
-            fill.collects_event_data = true;
+            auto stream = runtime->fn.stream(std::move(call));
+            while (stream->next()) reply = stream->value();  // streams are cached at their final value
+        }
+        json::array chat{text_message("user", message_text(in[0]).value_or(""))};
+        append_reply(chat, reply);
+        runtime->cache->put(index, to_json(chat));
+        return chat;
+    };
+    auto index_of = [count = o.examples.size()](const EventContext& ctx) -> std::size_t {
+        const json::value* index = ctx.event_data.is_object() ? ctx.event_data.get_object().if_contains("index") : nullptr;
+        if (index && index->is_array() && !index->get_array().empty()) index = &index->get_array()[0];
+        if (!index || !(index->is_int64() || index->is_uint64()) || index->to_number<std::int64_t>() < 0 ||
+            static_cast<std::size_t>(index->to_number<std::int64_t>()) >= count)
+            throw InputError("There is no such example.");
+        return static_cast<std::size_t>(index->to_number<std::int64_t>());
+    };
+
+    if (ids.examples_table) {
+        // The table fills the message box and every input (A2 #9); cached, it also shows the
+        // stored reply.
+        const int table = *ids.examples_table;
+        std::vector<int> outputs{textbox};
+        outputs.insert(outputs.end(), ids.extras.begin(), ids.extras.end());
+        auto rows = example_inputs;
+        Dependency& load = b.on({{table, "click"}}, "load_example", {table}, outputs,
+                                call_handler([rows](json::array& in, EventContext&) {
+                                    const auto& row = rows.at(static_cast<std::size_t>(in[0].to_number<std::int64_t>()));
+                                    json::array out{row[0]};
+                                    for (std::size_t i = 2; i < row.size(); ++i) out.push_back(row[i]);
+                                    return out;
+                                }),
+                                false);
+        load.show_progress = "hidden";
+        if (cache_examples_) {
+            Dependency& show = b.then(load.id, "_load_cached_example", {table}, {chatbot, textbox},
+                                      call_handler([cached_conversation](json::array& in, EventContext&) {
+                                          return json::array{cached_conversation(static_cast<std::size_t>(in[0].to_number<std::int64_t>())),
+                                                             update({{"value", ""}})};
+                                      }),
+                                      true);
+            show.runs_user_code = true;
+            show.concurrency_id = "chat_fn";
+            show.concurrency_limit = o.concurrency_limit;
+            b.then(show.id, "lambda_example", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
+        }
+        return;
+    }
+
+    auto example_text = [](const EventContext& ctx) -> std::string {
+        if (!ctx.event_data.is_object()) throw InputError("Missing example data.");
+        const auto* v = ctx.event_data.get_object().if_contains("value");
+        if (auto text = v ? message_text(*v) : std::nullopt) return *text;
+        throw InputError("Missing example text.");
+    };
+    if (cache_examples_) {
+        // A cached example shows its stored conversation at once, for every user (A2 #13).
+        Dependency& cached = b.on({{chatbot, "example_select"}}, "_load_cached_example", {}, {chatbot},
+                                  call_handler([cached_conversation, index_of](json::array&, EventContext& ctx) {
+                                      return json::array{cached_conversation(index_of(ctx))};
+                                  }),
+                                  true);
+        cached.collects_event_data = true;
+        cached.runs_user_code = true;  // a lazy cache runs fn on the first click
+        cached.concurrency_id = "chat_fn";
+        cached.concurrency_limit = o.concurrency_limit;
+        const int synced = b.then(cached.id, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+        b.then(synced, "_save_conversation_4", {ids.conversation_id, chatbot_state, ids.saved_conversations},
+               {ids.conversation_id, ids.saved_conversations},
+               call_handler([save = o.save_history](json::array& in, EventContext&) {
+                   if (!save) return json::array{in[0], in[2]};
+                   json::array saved = as_array(in[2]);
+                   saved.insert(saved.begin(), in[1]);
+                   return json::array{0, std::move(saved)};
+               }),
+               false);
+        return;
+    }
+    if (!o.run_examples_on_click) {
+        Dependency& fill = b.on({{chatbot, "example_select"}}, "_example_populate", {}, {textbox},
+                                call_handler([example_text](json::array&, EventContext& ctx) {
+                                    return json::array{json::value(example_text(ctx))};
+                                }),
+                                false);
+        fill.collects_event_data = true;
+        return;
+    }
+    // A click sends the example (ids 31+), with the inputs' current values.
+    Dependency& clicked = b.on({{chatbot, "example_select"}}, "example_clicked", {chatbot}, {chatbot, saved_input, textbox},
+                               call_handler([example_text](json::array& in, EventContext& ctx) {
+                                   std::string text = example_text(ctx);
+                                   json::array chat = as_array(in[0]);
+                                   chat.push_back(text_message("user", text));
+                                   return json::array{std::move(chat), json::value(text),
+                                                      update({{"interactive", false}, {"placeholder", ""}, {"value", ""}})};
+                               }),
+                               false);
+    clicked.collects_event_data = true;
+    const int e0 = clicked.id;
+    Dependency& run = b.then(e0, "_submit_fn_3", {saved_input, chatbot_state}, {null_component, chatbot},
+                             b.dependency(2).handler, true);
+    run.inputs.insert(run.inputs.end(), ids.extras.begin(), ids.extras.end());
+    run.runs_user_code = true;
+    run.concurrency_id = "chat_fn";
+    run.concurrency_limit = o.concurrency_limit;
+    run.show_progress = o.show_progress;
+    const int e1 = run.id;
+    const int e2 = b.then(e1, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    b.then(e2, "lambda_15", {}, {textbox}, constant_handler({update({{"interactive", true}, {"value", nullptr}})}), true);
+    b.success(e0, "lambda_16", {}, {textbox}, constant_handler({stop_swap}), false);
+    b.then(e1, "lambda_17", {}, {textbox}, constant_handler({submit_restore}), false);
+    cancels.push_back(e1);
+}
+
+void ChatApp::build_history_sidebar_events(AppBuilder& b, Ids& ids) {
+    const int chatbot = ids.chatbot, chatbot_state = ids.chatbot_state, chatbot_value = ids.chatbot_value,
+              conversation_id = ids.conversation_id, saved = ids.saved_conversations, list = *ids.history_list;
+    const Handler sync_states = call_handler([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
+    // New chat: no current conversation, an empty chat.
+    const int n0 = b.on({{*ids.new_chat, "click"}}, "lambda_new_chat", {}, {conversation_id, chatbot},
+                        constant_handler({nullptr, json::array{}}), false).id;
+    b.then(n0, "lambda_new_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
+    // The list of titles, whenever the saved conversations change.
+    b.on({{0, "load"}, {saved, "change"}}, "_load_chat_history", {saved}, {list},
+         call_handler([](json::array& in, EventContext&) {
+             json::array samples;
+             for (const auto& conversation : as_array(in[0]))
+                 if (conversation.is_array() && !conversation.get_array().empty())
+                     samples.push_back(json::array{json::string(conversation_title(conversation.get_array()))});
+             return json::array{update({{"samples", std::move(samples)}})};
+         }),
+         false);
+    // Opening one: its index becomes the current conversation.
+    Dependency& clear = b.on({{list, "click"}}, "lambda_open_chat", {}, {chatbot}, constant_handler({json::array{}}), false);
+    clear.show_progress = "hidden";
+    Dependency& load = b.then(clear.id, "_load_conversation", {list, saved}, {conversation_id, chatbot},
+                              call_handler([](json::array& in, EventContext&) {
+                                  json::array saved_list = as_array(in[1]);
+                                  // The list skips empty conversations; map the row back.
+                                  std::int64_t row = in[0].to_number<std::int64_t>();
+                                  for (std::size_t i = 0; i < saved_list.size(); ++i) {
+                                      if (!saved_list[i].is_array() || saved_list[i].get_array().empty()) continue;
+                                      if (row-- == 0) return json::array{static_cast<std::int64_t>(i), saved_list[i]};
+                                  }
+                                  throw InputError("That conversation is no longer saved.");
+                              }),
+                              false);
+    load.show_progress = "hidden";
+    b.then(load.id, "lambda_open_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
+}
+
+void ChatApp::prepare_launch() {
+    const auto& o = options_;
+    if (cache_examples_) {
+        const std::string reset = lower(env_or("GRADIO_RESET_EXAMPLES_CACHE", "false"));
+        if (reset == "true" || reset == "1") runtime_->cache->clear();
+    }
+    if (cache_examples_ && !runtime_->lazy_cache) {
+        // Eager: every example is computed before the server answers (A2 #14).
+        for (std::size_t i = 0; i < o.examples.size(); ++i) {
+            if (runtime_->cache->get(i)) continue;
+            log::info("caching example", {{"index", std::to_string(i)}});
+            EventContext ctx;
+            ctx.event_data = json::object{{"index", i}};
+            const Dependency* cached = nullptr;
+            for (const auto& d : app_.dependencies)
+                if (d.api_name == "_load_cached_example") cached = &d;
+            if (!cached) break;
+            json::array in = cached->inputs.empty() ? json::array{} : json::array{static_cast<std::int64_t>(i)};
+            (void)cached->handler.call(in, ctx);
         }
     }
-    app.dependencies[static_cast<std::size_t>(stopper_id)].cancels = cancels;
+    if (o.delete_cache && !sweeper_) {
+        const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("gradio-cpp-" + random_hex(8));
+        sweeper_ = std::make_unique<CacheSweeper>(dir, std::chrono::seconds(o.delete_cache->first),
+                                                  std::chrono::seconds(o.delete_cache->second));
+    }
 }
 
 }  // namespace gradio::detail

@@ -2,19 +2,39 @@
 // ChatInterface as an App: the components and the chain of dependencies Gradio's
 // ChatInterface registers (protocol.md §13), with C++ handlers around the user's chat fn.
 
+#include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <gradio/chat_interface.hpp>
 
 #include "protocol/app.hpp"
+#include "protocol/app_builder.hpp"
 
 namespace gradio::detail {
+
+class CsvLog;
+class ExampleCache;
+class CacheSweeper;
+
+// What the handlers share at run time: the flag log and the example cache.
+struct ChatRuntime {
+    ChatFunction fn;
+    std::filesystem::path flagging_dir;
+    std::mutex flag_mutex;             // guards the lazy creation of `flags`
+    std::shared_ptr<CsvLog> flags;     // created on the first flag
+    std::shared_ptr<ExampleCache> cache;  // set when examples are cached
+    bool lazy_cache = false;
+    std::mutex cache_mutex;            // one lazy computation of an example at a time
+};
 
 class ChatApp {
 public:
     ChatApp(ChatFunction fn, ChatInterfaceOptions options);
+    ~ChatApp();
 
     [[nodiscard]] const ChatInterfaceOptions& options() const noexcept { return options_; }
     // The app with "default" concurrency limits resolved against the launch options.
@@ -22,11 +42,28 @@ public:
     // One warning line per option set to a value this release accepts but does not act on
     // yet (empty for defaults). Printed once at launch.
     [[nodiscard]] std::vector<std::string> inert_options() const;
+    // Launch-time work: fills the example cache ("eager" mode) and starts the delete_cache
+    // sweeper. Throws gr::Error when an example cannot be computed.
+    void prepare_launch();
+    // Files the server may send under /gradio_api/file= (example icons, avatars).
+    [[nodiscard]] const std::vector<std::filesystem::path>& served_files() const noexcept { return served_files_; }
 
 private:
+    struct Ids;
+    void validate() const;
     void build();
-    ChatFunction fn_;
+    void build_layout(AppBuilder& b, Ids& ids);
+    void build_chat_events(AppBuilder& b, Ids& ids);
+    void build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels);
+    void build_history_sidebar_events(AppBuilder& b, Ids& ids);
+    [[nodiscard]] std::string file_url(const std::string& where);
+
     ChatInterfaceOptions options_;
+    std::shared_ptr<ChatRuntime> runtime_;
+    bool cache_examples_ = false;
+    bool flagging_ = false;
+    std::vector<std::filesystem::path> served_files_;
+    std::unique_ptr<CacheSweeper> sweeper_;
     App app_;
 };
 

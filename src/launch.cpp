@@ -154,6 +154,7 @@ const ChatInterfaceOptions& ChatInterface::options() const noexcept { return app
 Server ChatInterface::start(LaunchOptions options) {
     for (const auto& w : app_->inert_options())  // options accepted but not acted on yet
         detail::log::warn(w, {{"option", std::string_view(w).substr(0, w.find_first_of("=[ "))}});
+    app_->prepare_launch();
     auto impl = std::make_shared<detail::ServerImpl>(app_->app_for(options), options);
     impl->start();
     return Server(std::move(impl));

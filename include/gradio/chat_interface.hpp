@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <gradio/components.hpp>
+#include <gradio/detail/chat_function.hpp>
 #include <gradio/launch.hpp>
 #include <gradio/message.hpp>
 #include <gradio/stream.hpp>
@@ -22,11 +23,24 @@ namespace gradio {
 /// (Gradio's `"default"`). `std::nullopt` means no limit (Gradio's `None`).
 inline constexpr int default_concurrency = -1;
 
+/// One example: a message, and when there are additional inputs, a value for each of them.
+/// `"hello"` is a message alone; `{"hi", "You are a pirate", 50}` a message and two values.
+struct Example {
+    Value message{};
+    std::vector<Value> extras{};
+    Example(const char* text) : message(text) {}
+    Example(std::string text) : message(std::move(text)) {}
+    Example(std::initializer_list<Value> values) {
+        auto it = values.begin();
+        if (it != values.end()) message = *it++;
+        extras.assign(it, values.end());
+    }
+};
+
 /// Every parameter of Gradio's `ChatInterface` except `fn`, with Gradio's names and defaults.
 /// Declaration order is the documented order, which C++20 designated initializers must follow.
 /// Every member has an initializer so that g++ -Wextra stays quiet about the ones you leave out.
-/// Options this release does not act on yet (multimodal, additional inputs/outputs, editable,
-/// example caching, flagging, save_history, delete_cache, chatbot layout "panel") are accepted,
+/// Options this release does not act on yet (multimodal, additional_outputs) are accepted,
 /// and setting one prints a warning naming it at launch.
 ///
 /// **Example**
@@ -37,16 +51,21 @@ struct ChatInterfaceOptions {
     bool multimodal = false;
     std::optional<Chatbot> chatbot{};
     std::optional<Textbox> textbox{};
+    /// Shown in a collapsed accordion under the chat; their values reach fn after the history,
+    /// as the C++ types fn declares: `fn(gr::Message, gr::History, std::string, double)`.
     std::vector<Component> additional_inputs{};
-    std::string additional_inputs_accordion{};   ///< "" = "Additional Inputs"
+    /// A label, or a whole `gr::Accordion`; "" = the translated "Additional Inputs", closed.
+    std::variant<std::string, Accordion> additional_inputs_accordion{};
     std::vector<Component> additional_outputs{};
     bool editable = false;
-    std::vector<std::string> examples{};
+    /// Messages (shown as cards in the empty chat), or with additional inputs, rows of a
+    /// message and its input values (shown as a table under the chat).
+    std::vector<Example> examples{};
     std::vector<std::string> example_labels{};
     std::vector<std::string> example_icons{};
     bool run_examples_on_click = true;
-    std::optional<bool> cache_examples{};
-    std::optional<std::string> cache_mode{};     ///< "eager" or "lazy"
+    std::optional<bool> cache_examples{};        ///< nullopt = env GRADIO_CACHE_EXAMPLES ("true"/"lazy")
+    std::optional<std::string> cache_mode{};     ///< "eager" or "lazy"; nullopt = env GRADIO_CACHE_MODE
     std::string title{};                         ///< "" = no title; tab title "Gradio"
     std::string description{};                   ///< Markdown or HTML
     std::optional<std::string> flagging_mode{};  ///< "never" or "manual"
@@ -66,7 +85,8 @@ struct ChatInterfaceOptions {
     std::optional<std::string> api_description{};
     std::string api_visibility = "public";     ///< "public", "private" or "undocumented"
     bool save_history = false;
-    /// Checks the message before it is queued; return an error text to reject it. A rejected
+    /// Checks the message before it is queued (Gradio's validator with gr.validate); return an
+    /// error text to reject it. A rejected
     /// message stays in the box with the text shown at it, and never reaches the chat or the
     /// history; the API answers 422 with Gradio's validate list. Called from worker threads.
     std::function<std::optional<std::string>(const Message&)> validator{};
@@ -74,82 +94,6 @@ struct ChatInterfaceOptions {
 
 namespace detail {
 class ChatApp;
-
-/// The message and history of one streaming turn, kept on the heap so that a coroutine taking
-/// them by `const&` (or `&&`) refers to storage that outlives every `co_yield`.
-struct ChatArgs {
-    Message message;
-    History history;
-};
-
-/// A streaming reply together with the arguments its coroutine may refer to. The coroutine
-/// frame is destroyed before the arguments (member order), also on cancellation.
-class ChatStream {
-public:
-    ChatStream() = default;
-    ChatStream(std::unique_ptr<ChatArgs> args, Stream stream) noexcept
-        : args_(std::move(args)), stream_(std::move(stream)) {}
-    ChatStream(ChatStream&&) noexcept = default;
-    ChatStream& operator=(ChatStream&& other) noexcept {
-        if (this != &other) {
-            stream_ = std::move(other.stream_);  // the old frame goes before its arguments
-            args_ = std::move(other.args_);
-        }
-        return *this;
-    }
-    ~ChatStream() { stream_.reset(); }
-
-    /// Runs the coroutine to its next `co_yield`; false when it finished.
-    [[nodiscard]] bool next() { return stream_.next(); }
-    /// The whole reply so far; valid after `next()` returned true.
-    [[nodiscard]] std::string& value() { return stream_.value(); }
-    /// Destroys the coroutine frame now (cancellation); the arguments go with the object.
-    void reset() noexcept { stream_.reset(); }
-
-private:
-    std::unique_ptr<ChatArgs> args_;  // declared first: destroyed after stream_
-    Stream stream_;
-};
-
-/// The chat function with its return kind erased; exactly one member is set. Every copy of a
-/// ChatFunction calls the same user object (held once, in a shared_ptr), so a stateful functor
-/// sees every turn, from the UI and the API alike, and move-only functors are accepted.
-struct ChatFunction {
-    std::function<std::string(Message, History)> reply;
-    std::function<ChatStream(Message, History)> stream;
-};
-
-template <class Fn>
-ChatFunction make_chat_function(Fn fn) {
-    constexpr bool callable = std::is_invocable_v<Fn&, Message, History>;
-    static_assert(callable,
-                  "ChatInterface fn must take (gr::Message, gr::History) - by value, const& or &&");
-    if constexpr (callable) {
-        using Result = std::invoke_result_t<Fn&, Message, History>;
-        constexpr bool is_stream = std::is_same_v<std::remove_cvref_t<Result>, Stream>;
-        constexpr bool is_text = std::is_convertible_v<Result, std::string>;
-        static_assert(is_stream || is_text,
-                      "ChatInterface fn must return std::string or gr::Stream");
-        auto shared = std::make_shared<Fn>(std::move(fn));
-        ChatFunction out;
-        if constexpr (is_stream) {
-            out.stream = [f = std::move(shared)](Message m, History h) {
-                // The arguments live on the heap next to the coroutine, not in this call's
-                // frame: parameters by value, const& and && are all safe across co_yield.
-                auto args = std::make_unique<ChatArgs>(ChatArgs{std::move(m), std::move(h)});
-                Stream s = std::invoke(*f, std::move(args->message), std::move(args->history));
-                return ChatStream(std::move(args), std::move(s));
-            };
-        } else if constexpr (is_text) {
-            out.reply = [f = std::move(shared)](Message m, History h) -> std::string {
-                return std::invoke(*f, std::move(m), std::move(h));
-            };
-        }
-        return out;
-    } else {
-        return {};
-    }
-}
 }  // namespace detail
 
 /// A chat app around `fn(message, history)`, which returns the reply as `std::string` or

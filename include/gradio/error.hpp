@@ -41,6 +41,27 @@ private:
     std::string title_;
 };
 
+/// Shows a grey "Info" toast to the user whose request is running, without stopping the
+/// function (Gradio's `gr.Info`). Call it from inside a chat function, streaming or not; anywhere
+/// else it does nothing. `duration` in seconds, `std::nullopt` = until closed.
+///
+/// **Example**
+/// \code
+/// gr::Stream fn(const gr::Message& m, const gr::History&) {
+///     gr::Info("Searching...");
+///     co_yield "Found it";
+/// }
+/// \endcode
+/// Thread safety: call it from the thread running the chat function.
+void Info(const std::string& message, std::optional<double> duration = 10.0, bool visible = true,
+          const std::string& title = "Info");
+/// A yellow "Warning" toast (Gradio's `gr.Warning`); see `gr::Info`.
+void Warning(const std::string& message, std::optional<double> duration = 10.0, bool visible = true,
+             const std::string& title = "Warning");
+/// A green "Success" toast (Gradio's `gr.Success`); see `gr::Info`.
+void Success(const std::string& message, std::optional<double> duration = 10.0, bool visible = true,
+             const std::string& title = "Success");
+
 /// Invalid options given to a constructor (e.g. `api_visibility = "secret"`).
 class ConfigError : public std::invalid_argument {
 public:

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace gradio {
@@ -33,14 +35,29 @@ struct ContentPart {
     std::string component_json{};     ///< for `Type::component`: its serialised value, as sent
 };
 
+/// A thought's id: a number or a string, sent as given (`.id = 1` or `.id = "search"`).
+using MessageId = std::variant<std::int64_t, std::string>;
+
 /// "Thought" metadata of a message (Gradio's `MetadataDict`); empty title = an ordinary message.
+/// A message with a title shows as a collapsible block; `parent_id` nests it under the thought
+/// with that `id`.
 struct Metadata {
     std::string title{};
-    std::string id{};
-    std::string parent_id{};
-    std::string log{};
-    std::optional<double> duration{};
-    std::string status{};  ///< "", "pending" or "done"
+    std::optional<MessageId> id{};
+    std::optional<MessageId> parent_id{};
+    std::string log{};                 ///< muted text after the title
+    std::optional<double> duration{};  ///< seconds, shown after the title
+    std::string status{};              ///< "", "pending" (spinner, open) or "done" (closed)
+
+    [[nodiscard]] bool empty() const noexcept {
+        return title.empty() && !id && !parent_id && log.empty() && !duration && status.empty();
+    }
+};
+
+/// A suggested reply shown as a button under the last message; clicking it sends `value`.
+struct Option {
+    std::string value{};
+    std::string label{};  ///< "" shows the value
 };
 
 /// A chat message.
@@ -62,10 +79,42 @@ struct Message {
     std::vector<FileData> files{};
     std::vector<ContentPart> content{};
     Metadata metadata{};
+    std::vector<Option> options{};  ///< suggested replies a past assistant message offered
 };
 
 /// The conversation before the current message, oldest first.
 using History = std::vector<Message>;
+
+/// A reply message with extras (Gradio's `gr.ChatMessage`): thought metadata and option
+/// buttons. Its role is always "assistant" in the chat.
+///
+/// **Example**
+/// \code
+/// return gr::ChatMessage{.content = "Is this correct?",
+///                        .options = {{.value = "Yes, that's correct.", .label = "Yes"}, {.value = "No"}}};
+/// \endcode
+struct ChatMessage {
+    std::string content{};
+    Metadata metadata{};
+    std::vector<Option> options{};
+};
+
+/// What a chat function returns or yields: text, one `ChatMessage`, or several messages for
+/// one turn (e.g. a thought, then the answer). Converts implicitly from each.
+class Reply {
+public:
+    using Messages = std::vector<ChatMessage>;
+    Reply() = default;
+    Reply(const char* text) : value_(std::string(text)) {}
+    Reply(std::string text) : value_(std::move(text)) {}
+    Reply(ChatMessage message) : value_(std::move(message)) {}
+    Reply(Messages messages) : value_(std::move(messages)) {}
+
+    [[nodiscard]] const std::variant<std::string, ChatMessage, Messages>& value() const noexcept { return value_; }
+
+private:
+    std::variant<std::string, ChatMessage, Messages> value_;
+};
 
 /// The wire spelling of a role: "user", "assistant" or "system".
 [[nodiscard]] const char* to_string(Role role) noexcept;

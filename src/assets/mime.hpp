@@ -15,6 +15,9 @@ namespace gradio::detail {
     if (ends(".css")) return "text/css; charset=utf-8";
     if (ends(".svg")) return "image/svg+xml";
     if (ends(".png")) return "image/png";
+    if (ends(".jpg") || ends(".jpeg")) return "image/jpeg";
+    if (ends(".gif")) return "image/gif";
+    if (ends(".webp")) return "image/webp";
     if (ends(".ico")) return "image/x-icon";
     if (ends(".woff2")) return "font/woff2";
     if (ends(".woff")) return "font/woff";

@@ -1,10 +1,14 @@
 #include "protocol/api.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <unordered_map>
 
+#include "assets/mime.hpp"
 #include "assets/static_files.hpp"
 #include "log/log.hpp"
 #include "protocol/diff.hpp"
@@ -117,8 +121,9 @@ public:
             return Poll::done;
         }
         json::object message;
-        while (session_->pop(message)) {
-            to_diff(message);
+        std::shared_ptr<const void> attachment;
+        while (session_->pop(message, &attachment)) {
+            to_diff(message, static_cast<const StreamBases*>(attachment.get()));
             write_json_frame(out, message);
             if (is_completion(message) && completed(message)) return close(out);
         }
@@ -138,7 +143,10 @@ private:
         finished_ = true;
         return Poll::done;
     }
-    void to_diff(json::object& m) {
+    // Turns a generating frame's values into edits against what this reader last sent of the
+    // event. An output with a base comes as its tail: its edits start after the base, so a step
+    // costs O(tail) however long the conversation before it.
+    void to_diff(json::object& m, const StreamBases* bases) {
         const auto* msg = m.if_contains("msg");
         const auto* id_value = m.if_contains("event_id");
         if (!msg || !id_value || !id_value->is_string()) return;
@@ -152,16 +160,30 @@ private:
         auto* data = output && output->is_object() ? output->get_object().if_contains("data") : nullptr;
         if (!data || !data->is_array()) return;
         auto [it, first] = sent_.try_emplace(id);
-        json::array full = data->get_array();
-        if (!first) {
-            json::array edits;
-            const auto& before = it->second;
-            const auto& now = data->get_array();
-            for (std::size_t i = 0; i < now.size(); ++i)
-                edits.push_back(diff(i < before.size() ? before[i] : json::value(nullptr), now[i]));
-            *data = std::move(edits);
+        json::array& before = it->second;
+        json::array& now = data->get_array();
+        if (first) before.resize(now.size());
+        for (std::size_t i = 0; i < now.size(); ++i) {
+            const bool tail = bases && bases->has(i) && now[i].is_array();
+            if (i >= before.size()) before.resize(i + 1);
+            if (tail && !first && before[i].is_array() && before[i].get_array().size() >= bases->base[i]->size()) {
+                // `before` was built on this base: only the tails differ.
+                const std::size_t base_size = bases->base[i]->size();
+                json::array edits = diff_tail(before[i].get_array(), base_size, now[i].get_array());
+                auto& kept = before[i].get_array();
+                kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(base_size), kept.end());
+                for (const auto& item : now[i].get_array()) kept.push_back(item);
+                now[i] = std::move(edits);
+                continue;
+            }
+            json::value value = tail ? bases->full(i, now[i]) : now[i];
+            if (first) {
+                now[i] = value;
+            } else {
+                now[i] = diff(before[i], value);
+            }
+            before[i] = std::move(value);
         }
-        it->second = std::move(full);
     }
     static void write_json_frame(std::string& out, const json::object& m) {
         out += "data: ";
@@ -189,8 +211,15 @@ public:
             return Poll::done;
         }
         json::object m;
-        while (session_->pop(m)) {
+        std::shared_ptr<const void> attachment;
+        while (session_->pop(m, &attachment)) {
             const auto msg = m["msg"].is_string() ? std::string(m["msg"].get_string()) : std::string{};
+            // Full values here: an output given as a tail is put back on its base.
+            if (const auto* bases = static_cast<const StreamBases*>(attachment.get()); bases && msg == "process_generating")
+                if (auto* out_obj = m["output"].if_object())
+                    if (auto* d = out_obj->if_contains("data"); d && d->is_array())
+                        for (std::size_t i = 0; i < d->get_array().size(); ++i)
+                            if (bases->has(i)) d->get_array()[i] = bases->full(i, d->get_array()[i]);
             const bool success = !m.contains("success") || m["success"] == true;
             if (msg == "process_generating" || msg == "process_completed") {
                 json::value& output = m["output"];
@@ -410,6 +439,10 @@ http::Reply GradioApi::route(http::Request& request) {
             if (!get) return error_response(405, "Method Not Allowed");
             return call_stream(rest.substr(slash + 1));
         }
+        if (starts_with(route, "/file=")) {
+            if (!get) return error_response(405, "Method Not Allowed");
+            return served_file(route.substr(6));
+        }
         if (starts_with(route, "/run/") || starts_with(route, "/api/")) {
             if (!post) return error_response(405, "Method Not Allowed");
             return run(request, route.substr(5));
@@ -420,6 +453,27 @@ http::Reply GradioApi::route(http::Request& request) {
         if (auto r = serve_static(request, options_.web_dir)) return std::move(*r);  // HEAD: the transport drops the body
     }
     return error_response(404, "Not Found");
+}
+
+// GET /gradio_api/file=<path>: only the files the app named (example icons, avatars), by
+// exact absolute path, so nothing else on the disk can be reached (protocol.md §9.1).
+http::Reply GradioApi::served_file(std::string_view path) {
+    const auto& allowed = app_.served_files;
+    if (std::find(allowed.begin(), allowed.end(), path) == allowed.end())
+        return error_response(403, "File not allowed: only files the app serves can be fetched.");
+    constexpr std::uintmax_t max_bytes = 16u << 20;
+    std::ifstream in{std::string(path), std::ios::binary};
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!in || ec) return error_response(404, "Not Found");
+    if (size > max_bytes) return error_response(413, "File too large to serve.");
+    http::Response r;
+    r.content_type = std::string(mime_for(path));
+    r.body.resize(static_cast<std::size_t>(size));
+    in.read(r.body.data(), static_cast<std::streamsize>(size));
+    r.body.resize(static_cast<std::size_t>(in.gcount()));
+    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    return r;
 }
 
 namespace {
@@ -562,8 +616,9 @@ http::Reply GradioApi::call_post(const http::Request& request, std::string_view 
             ++position;
             if (!c || c->skip_api) continue;
             auto it = body->find(name);
-            if (it == body->end()) return validation_error(name, "Field required", nullptr);
-            values.push_back(it->value());
+            if (it != body->end()) values.push_back(it->value());
+            else if (c->has_default) values.push_back(c->initial);
+            else return validation_error(name, "Field required", nullptr);
         }
         for (const auto& [key, value] : *body) {
             bool known = key == "session_hash" || key == "oauth_token";

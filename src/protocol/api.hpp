@@ -54,6 +54,7 @@ private:
     http::Reply queue_data(const http::Request& request);
     http::Reply call_post(const http::Request& request, std::string_view api_name, bool keyword_form);
     http::Reply call_stream(std::string_view event_id);
+    http::Reply served_file(std::string_view path);
     http::Reply run(const http::Request& request, std::string_view api_name);
     http::Reply cancel(const http::Request& request);
     // Queues an event; returns the {"event_id"} answer or the 4xx/503 error. `call_api`: a

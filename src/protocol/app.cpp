@@ -2,6 +2,13 @@
 
 namespace gradio::detail {
 
+json::value StreamBases::full(std::size_t output, const json::value& tail) const {
+    if (!has(output) || !tail.is_array()) return tail;  // null: a State, sent as null
+    json::array whole = *base[output];
+    if (tail.is_array()) whole.insert(whole.end(), tail.get_array().begin(), tail.get_array().end());
+    return whole;
+}
+
 const Component* App::component(int id) const {
     // Ids are assigned 1..n in order, so this is an index lookup in practice.
     if (id >= 1 && static_cast<std::size_t>(id) <= components.size() && components[static_cast<std::size_t>(id) - 1].id == id)

@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include <gradio/error.hpp>
+#include <gradio/value.hpp>
 
 namespace gradio::detail {
 
@@ -39,6 +40,13 @@ struct Component {
     json::value initial;        // initial value (State: kept server-side per session)
     json::value api_info;       // null when skip_api
     json::value example_input;
+    json::object python_type;   // /info's python_type; empty = derived from the type
+    std::string api_label;      // /info's label when the component has none
+    bool has_default = false;   // an API caller may leave the value out; `initial` is used
+    ValueKind kind = ValueKind::any;
+    // Checks and normalises a value arriving from a client; throws InputError with a message
+    // naming the component. Empty = any JSON value is accepted as is.
+    std::function<json::value(const json::value&)> preprocess;
     std::vector<int> children;  // layout children (layout blocks only)
     [[nodiscard]] bool is_state() const { return type == "state"; }
 };
@@ -50,12 +58,25 @@ struct EventContext {
     const std::atomic<bool>* cancelled = nullptr;
 };
 
-// A streaming handler's outputs: each next() gives the full output values after one more
-// step; nullopt when done. Destroying it stops the underlying coroutine.
+// Outputs of a stream that keep a fixed beginning: output i's value at every step is
+// `base[i]` followed by what the step gives for it (its tail). A chat reply grows at the end of
+// a conversation that may be long; with a base, each step costs O(reply), not O(conversation).
+struct StreamBases {
+    std::vector<std::optional<json::array>> base;  // per output; nullopt = an ordinary output
+    [[nodiscard]] bool has(std::size_t output) const { return output < base.size() && base[output].has_value(); }
+    // The whole value of output i from its tail.
+    [[nodiscard]] json::value full(std::size_t output, const json::value& tail) const;
+};
+
+// A streaming handler's outputs: each next() gives the output values after one more step
+// (for outputs with a base, only their tail); nullopt when done. Destroying it stops the
+// underlying coroutine.
 class OutputStream {
 public:
     virtual ~OutputStream() = default;
     virtual std::optional<json::array> next() = 0;
+    // Fixed for the stream's life; nullptr when every output is given whole.
+    [[nodiscard]] virtual std::shared_ptr<const StreamBases> bases() const { return nullptr; }
 };
 
 struct Handler {
@@ -116,6 +137,8 @@ struct App {
     std::vector<Component> components;  // ids 1..n; id 0 is the root
     std::vector<int> root_children;
     std::vector<Dependency> dependencies;
+    // Absolute paths of the only local files GET /gradio_api/file= sends (icons, avatars).
+    std::vector<std::string> served_files;
 
     [[nodiscard]] const Component* component(int id) const;
     [[nodiscard]] const Dependency* dependency(int fn_index) const;

@@ -79,6 +79,7 @@ std::string capitalised(std::string_view type) {
 }
 
 json::object python_type(const Component& c) {
+    if (!c.python_type.empty()) return c.python_type;
     if (c.type == "json") return {{"type", "str | float | bool | list | dict"}, {"description", "any valid json"}};
     if (c.type == "textbox" || c.type == "markdown") return {{"type", "str"}, {"description", ""}};
     return {{"type", "dict"}, {"description", ""}};
@@ -89,6 +90,7 @@ std::string label_of(const Component& c, const char* fallback_prefix) {
         std::string label(it->value().get_string());
         if (label.rfind("__i18n__", 0) != 0) return label;
     }
+    if (!c.api_label.empty()) return c.api_label;
     return fallback_prefix + std::to_string(c.id);
 }
 
@@ -181,15 +183,18 @@ std::string ConfigDocument::info_json(std::string_view root, bool all_endpoints)
             std::string name = position < d.parameter_names.size() ? d.parameter_names[position]
                                                                    : "param_" + std::to_string(position);
             ++position;
+            // Snippets show a parameter's default when it has one, as Gradio's do.
+            const json::value& example = c->has_default ? c->initial : c->example_input;
             parameters.push_back(json::object{
                 {"label", label_of(*c, "parameter_")}, {"parameter_name", name},
-                {"parameter_has_default", false}, {"parameter_default", nullptr}, {"type", c->api_info},
+                {"parameter_has_default", c->has_default},
+                {"parameter_default", c->has_default ? c->initial : json::value(nullptr)}, {"type", c->api_info},
                 {"python_type", python_type(*c)}, {"component", capitalised(c->type)},
                 {"example_input", c->example_input}});
-            py_args += "\n\t" + name + "=" + example_literal(c->example_input, true) + ",";
-            js_args += "\n\t\t" + name + ": " + example_literal(c->example_input, false) + ",";
+            py_args += "\n\t" + name + "=" + example_literal(example, true) + ",";
+            js_args += "\n\t\t" + name + ": " + example_literal(example, false) + ",";
             if (!json_args.empty()) json_args += ", ";
-            json_args += "\"" + name + "\": " + example_literal(c->example_input, true);
+            json_args += "\"" + name + "\": " + example_literal(example, true);
         }
         json::array returns;
         for (int id : d.outputs) {

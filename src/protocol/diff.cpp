@@ -23,6 +23,50 @@ int python_type(const json::value& v) {
 }
 
 void diff_into(const json::value& old_value, const json::value& new_value, json::array& path,
+               json::array& edits);
+
+// The edits between two lists whose first `offset` elements are known to be equal: `o` holds
+// the old list from `o_from` on, `n` the new one from `n_from` on (both start at `offset`).
+void diff_arrays(const json::array& o, std::size_t o_from, const json::array& n, std::size_t n_from, json::array& path,
+                 json::array& edits, std::size_t offset = 0) {
+    auto edit = [&](const char* action, const json::array& p, json::value v) {
+        edits.push_back(json::array{action, p, std::move(v)});
+    };
+    const std::size_t first_edit = edits.size();
+    const std::size_t o_size = o.size() - o_from, n_size = n.size() - n_from;
+    const std::size_t common = std::min(o_size, n_size);
+    for (std::size_t i = 0; i < common; ++i) {
+        path.push_back(static_cast<std::int64_t>(offset + i));
+        diff_into(o[o_from + i], n[n_from + i], path, edits);
+        path.pop_back();
+    }
+    for (std::size_t i = common; i < o_size; ++i) {
+        json::array p = path;
+        p.push_back(static_cast<std::int64_t>(offset + i));
+        edit("delete", p, nullptr);
+    }
+    for (std::size_t i = common; i < n_size; ++i) {
+        json::array p = path;
+        p.push_back(static_cast<std::int64_t>(offset + i));
+        edit("add", p, n[n_from + i]);
+    }
+    // Renumber this list's own deletes so each applies after the ones before it.
+    // Gradio also renumbers deletes nested deeper, which makes clients rebuild a wrong
+    // value (protocol.md §5.5 quirk: [[1,2],[3,4]] -> [[1],[3]] arrives as [[1],[4]]);
+    // we only touch deletes at this depth, which both clients apply correctly.
+    std::int64_t deletes_seen = 0;
+    for (std::size_t k = first_edit; k < edits.size(); ++k) {
+        auto& e = edits[k].get_array();
+        if (e[0].get_string() != "delete") continue;
+        auto& p = e[1].get_array();
+        if (p.size() == path.size() + 1 && p.back().is_int64()) {
+            p.back() = p.back().get_int64() - deletes_seen;
+            ++deletes_seen;
+        }
+    }
+}
+
+void diff_into(const json::value& old_value, const json::value& new_value, json::array& path,
                json::array& edits) {
     if (python_equal(old_value, new_value)) return;
     auto edit = [&](const char* action, const json::array& p, json::value v) {
@@ -43,39 +87,7 @@ void diff_into(const json::value& old_value, const json::value& new_value, json:
         return;
     }
     if (old_value.is_array()) {
-        const auto& o = old_value.get_array();
-        const auto& n = new_value.get_array();
-        const std::size_t first_edit = edits.size();
-        const std::size_t common = std::min(o.size(), n.size());
-        for (std::size_t i = 0; i < common; ++i) {
-            path.push_back(static_cast<std::int64_t>(i));
-            diff_into(o[i], n[i], path, edits);
-            path.pop_back();
-        }
-        for (std::size_t i = common; i < o.size(); ++i) {
-            json::array p = path;
-            p.push_back(static_cast<std::int64_t>(i));
-            edit("delete", p, nullptr);
-        }
-        for (std::size_t i = common; i < n.size(); ++i) {
-            json::array p = path;
-            p.push_back(static_cast<std::int64_t>(i));
-            edit("add", p, n[i]);
-        }
-        // Renumber this list's own deletes so each applies after the ones before it.
-        // Gradio also renumbers deletes nested deeper, which makes clients rebuild a wrong
-        // value (protocol.md §5.5 quirk: [[1,2],[3,4]] -> [[1],[3]] arrives as [[1],[4]]);
-        // we only touch deletes at this depth, which both clients apply correctly.
-        std::int64_t deletes_seen = 0;
-        for (std::size_t k = first_edit; k < edits.size(); ++k) {
-            auto& e = edits[k].get_array();
-            if (e[0].get_string() != "delete") continue;
-            auto& p = e[1].get_array();
-            if (p.size() == path.size() + 1 && p.back().is_int64()) {
-                p.back() = p.back().get_int64() - deletes_seen;
-                ++deletes_seen;
-            }
-        }
+        diff_arrays(old_value.get_array(), 0, new_value.get_array(), 0, path, edits);
         return;
     }
     if (old_value.is_object()) {
@@ -176,6 +188,14 @@ bool python_equal(const json::value& a, const json::value& b) {
         return true;
     }
     return a == b;
+}
+
+json::array diff_tail(const json::array& old_value, std::size_t offset, const json::array& new_tail) {
+    json::array edits;
+    json::array path;
+    if (offset > old_value.size()) throw std::invalid_argument("diff_tail offset beyond the old list");
+    diff_arrays(old_value, offset, new_tail, 0, path, edits, offset);
+    return edits;
 }
 
 json::array diff(const json::value& old_value, const json::value& new_value) {

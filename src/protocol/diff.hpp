@@ -12,6 +12,10 @@ namespace json = boost::json;
 // including its quirk of renumbering nested deletes.
 [[nodiscard]] json::array diff(const json::value& old_value, const json::value& new_value);
 
+// The same edits as diff(old_value, new) for a list `new` whose first `offset` elements equal
+// old_value's and whose rest is `new_tail`, in O(tail) instead of O(list).
+[[nodiscard]] json::array diff_tail(const json::array& old_value, std::size_t offset, const json::array& new_tail);
+
 // Applies edits the way both Gradio clients do. Throws std::invalid_argument on a bad edit.
 [[nodiscard]] json::value apply_diff(json::value value, const json::array& edits);
 

@@ -14,15 +14,34 @@ namespace gradio::detail {
 
 namespace {
 
-// Lets gr::stop_requested() see the event running on this thread.
+// Lets gr::stop_requested() and the toasts (gr::Info, ...) see the event running on this
+// thread.
 thread_local const std::atomic<bool>* current_cancel_flag = nullptr;
+thread_local Event* current_event = nullptr;
 
 struct CancelScope {
-    explicit CancelScope(const std::atomic<bool>* flag) { current_cancel_flag = flag; }
-    ~CancelScope() { current_cancel_flag = nullptr; }
+    CancelScope(const std::atomic<bool>* flag, Event* event) {
+        current_cancel_flag = flag;
+        current_event = event;
+    }
+    ~CancelScope() {
+        current_cancel_flag = nullptr;
+        current_event = nullptr;
+    }
     CancelScope(const CancelScope&) = delete;
     CancelScope& operator=(const CancelScope&) = delete;
 };
+
+// A toast goes to the client as Gradio's "log" message of the running event.
+void toast(const char* level, const std::string& message, std::optional<double> duration, bool visible,
+           const std::string& title) {
+    Event* event = current_event;
+    if (!event) return;
+    event->emit(Session::Kind::other,
+                json::object{{"msg", "log"}, {"event_id", event->id}, {"log", message}, {"level", level},
+                             {"duration", duration ? json::value(*duration) : json::value(nullptr)},
+                             {"visible", visible}, {"title", title}});
+}
 
 // Every failure leaves a trace in the log, above all the ones whose text the user never sees.
 void log_failure(std::exception_ptr error, const Dependency& dep, const std::string& event_id) {
@@ -45,7 +64,9 @@ json::array resolve_inputs(const App& app, const Dependency& dep, json::array da
                            const Session& session) {
     for (std::size_t i = 0; i < dep.inputs.size() && i < data.size(); ++i) {
         const Component* c = app.component(dep.inputs[i]);
-        if (c && c->is_state()) data[i] = session.state(c->id, c->initial);
+        if (!c) continue;
+        if (c->is_state()) data[i] = session.state(c->id, c->initial);
+        else if (c->preprocess) data[i] = c->preprocess(data[i]);  // throws InputError
     }
     return data;
 }
@@ -118,15 +139,19 @@ json::object completed_message(const std::string& event_id, json::object output,
 std::string check_arity(const App& app, const Dependency& dep, json::array& data, bool pad_state) {
     if (data.size() == dep.inputs.size()) return {};
     if (pad_state) {
-        std::size_t visible = 0;
+        std::size_t visible = 0, required = 0;
         for (int id : dep.inputs)
-            if (const Component* c = app.component(id); c && !c->skip_api) ++visible;
-        if (data.size() == visible) {
+            if (const Component* c = app.component(id); c && !c->skip_api) {
+                ++visible;
+                if (!c->has_default) required = visible;
+            }
+        // Values left out at the end take their defaults, as Gradio's clients fill them in.
+        if (data.size() >= required && data.size() <= visible) {
             json::array padded;
             std::size_t next = 0;
             for (int id : dep.inputs) {
                 const Component* c = app.component(id);
-                if (c && !c->skip_api) padded.push_back(data[next++]);
+                if (c && !c->skip_api) padded.push_back(next < data.size() ? data[next] : c->initial), ++next;
                 else padded.push_back(nullptr);
             }
             data = std::move(padded);
@@ -151,15 +176,23 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
                                                    {"eta", average ? json::value(*average) : json::value(nullptr)}});
 
     EventContext context{session.hash(), event->event_data, &event->cancelled};
-    CancelScope scope(&event->cancelled);
+    CancelScope scope(&event->cancelled, event.get());
     const auto started = Clock::now();
     json::array last;        // last full outputs, State values still in place
     json::array last_sent;   // last outputs as sent, State values nulled
     bool have_output = false;
     // A stopped or failed stream keeps the State it had reached (the partial reply stays).
+    std::shared_ptr<const StreamBases> bases;  // a stream's fixed beginnings (outputs come as tails)
+    auto whole = [&bases](json::array values) {
+        if (bases)
+            for (std::size_t i = 0; i < values.size(); ++i)
+                if (bases->has(i)) values[i] = bases->full(i, values[i]);
+        return values;
+    };
     auto keep_state = [&] {
         if (!have_output) return;
         have_output = false;
+        last = whole(std::move(last));
         try {
             (void)store_states(app, dep, last, session);
         } catch (const StateTooLarge&) {
@@ -180,6 +213,7 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             return;
         }
         auto stream = dep.handler.stream(inputs, context);
+        bases = stream->bases();  // outputs with a base arrive as tails; whole values are built at the end
         auto step_started = Clock::now();
         while (!event->cancelled) {
             auto outputs = stream->next();
@@ -190,14 +224,15 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             // States are stored once at the end; on the wire they are always null.
             for (std::size_t i = 0; i < dep.outputs.size() && i < sent.size(); ++i)
                 if (const Component* c = app.component(dep.outputs[i]); c && c->is_state()) sent[i] = nullptr;
-            // Full values: the reader turns them into diffs against what it last delivered,
-            // so a lagging reader gets the newest value once instead of every step.
+            // Full values (or base + tail): the reader turns them into diffs against what it
+            // last delivered, so a lagging reader gets the newest value once, not every step.
             last_sent = sent;
             const double duration = seconds_since(step_started);
             event->emit(Session::Kind::generating,
                         json::object{{"msg", "process_generating"}, {"event_id", id},
                                      {"output", output_object(std::move(sent), true, duration, queue.average_duration(dep.id), {})},
-                                     {"success", true}, {"time_limit", nullptr}});
+                                     {"success", true}, {"time_limit", nullptr}},
+                        bases);
             step_started = Clock::now();
         }
         stream.reset();  // destroys the coroutine now, on this worker, not at some later point
@@ -205,9 +240,11 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             keep_state();
             return;
         }
+        if (have_output) last = whole(std::move(last));
         json::array changed = have_output ? store_states(app, dep, last, session) : json::array{};
         have_output = false;
         if (last_sent.empty()) last_sent = json::array(dep.outputs.size(), nullptr);
+        else last_sent = whole(std::move(last_sent));
         const double duration = seconds_since(step_started);
         queue.record_duration(dep.id, seconds_since(started));
         (void)event->complete(completed_message(
@@ -241,6 +278,8 @@ json::object run_direct(const App& app, const ExecuteOptions& options, const Dep
             auto stream = dep.handler.stream(inputs, context);
             if (auto first = stream->next()) {
                 outputs = std::move(*first);
+                if (auto bases = stream->bases())
+                    for (std::size_t i = 0; i < outputs.size(); ++i) outputs[i] = bases->full(i, outputs[i]);
                 generating = true;
             } else {
                 outputs = json::array(dep.outputs.size(), nullptr);
@@ -277,5 +316,15 @@ namespace gradio {
 bool stop_requested() noexcept {
     const auto* flag = detail::current_cancel_flag;
     return flag != nullptr && flag->load();
+}
+
+void Info(const std::string& message, std::optional<double> duration, bool visible, const std::string& title) {
+    detail::toast("info", message, duration, visible, title);
+}
+void Warning(const std::string& message, std::optional<double> duration, bool visible, const std::string& title) {
+    detail::toast("warning", message, duration, visible, title);
+}
+void Success(const std::string& message, std::optional<double> duration, bool visible, const std::string& title) {
+    detail::toast("success", message, duration, visible, title);
 }
 }  // namespace gradio

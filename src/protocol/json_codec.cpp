@@ -216,21 +216,37 @@ json::object text_message(std::string_view role, std::string_view text) {
     return m;
 }
 
+json::value metadata_to_json(const Metadata& metadata) {
+    if (metadata.empty()) return nullptr;
+    auto id_json = [](const MessageId& id) -> json::value {
+        if (const auto* n = std::get_if<std::int64_t>(&id)) return *n;
+        return json::string(std::get<std::string>(id));
+    };
+    json::object md;
+    md["title"] = metadata.title;
+    if (metadata.id) md["id"] = id_json(*metadata.id);
+    if (metadata.parent_id) md["parent_id"] = id_json(*metadata.parent_id);
+    if (!metadata.log.empty()) md["log"] = metadata.log;
+    if (metadata.duration) md["duration"] = *metadata.duration;
+    if (!metadata.status.empty()) md["status"] = metadata.status;
+    return md;
+}
+
+json::value options_to_json(const std::vector<Option>& options) {
+    if (options.empty()) return nullptr;
+    json::array out;
+    for (const auto& o : options) {
+        json::object item{{"value", o.value}};
+        if (!o.label.empty()) item["label"] = o.label;
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
 json::object message_to_json(const Message& message) {
     json::object m;
     m["role"] = to_string(message.role);
-    if (message.metadata.title.empty() && message.metadata.status.empty()) {
-        m["metadata"] = nullptr;
-    } else {
-        json::object md;
-        md["title"] = message.metadata.title;
-        if (!message.metadata.id.empty()) md["id"] = message.metadata.id;
-        if (!message.metadata.parent_id.empty()) md["parent_id"] = message.metadata.parent_id;
-        if (!message.metadata.log.empty()) md["log"] = message.metadata.log;
-        if (message.metadata.duration) md["duration"] = *message.metadata.duration;
-        if (!message.metadata.status.empty()) md["status"] = message.metadata.status;
-        m["metadata"] = std::move(md);
-    }
+    m["metadata"] = metadata_to_json(message.metadata);
     json::array content;
     if (!message.content.empty()) {
         for (const auto& part : message.content) {
@@ -258,8 +274,71 @@ json::object message_to_json(const Message& message) {
             content.push_back(json::object{{"text", message.text}, {"type", "text"}});
     }
     m["content"] = std::move(content);
-    m["options"] = nullptr;
+    m["options"] = options_to_json(message.options);
     return m;
+}
+
+json::object chat_message_to_json(const ChatMessage& message) {
+    Message m;
+    m.role = Role::assistant;
+    m.text = message.content;
+    m.metadata = message.metadata;
+    m.options = message.options;
+    return message_to_json(m);
+}
+
+json::object chat_message_to_api_json(const ChatMessage& message) {
+    json::value metadata = metadata_to_json(message.metadata);
+    json::value options = options_to_json(message.options);
+    return json::object{{"content", message.content},
+                        {"role", "assistant"},
+                        {"metadata", metadata.is_null() ? json::value(json::object{}) : metadata},
+                        {"options", options.is_null() ? json::value(json::array{}) : options}};
+}
+
+json::value to_json_value(const Value& v) {
+    if (v.is_bool()) return v.as_bool();
+    if (v.is_int()) return v.as_int();
+    if (v.is_double()) return v.as_number();
+    if (v.is_string()) return json::string(v.as_string());
+    if (v.is_array()) {
+        json::array a;
+        a.reserve(v.as_array().size());
+        for (const auto& item : v.as_array()) a.push_back(to_json_value(item));
+        return a;
+    }
+    if (v.is_object()) {
+        json::object o;
+        for (const auto& [key, item] : v.as_object()) o[key] = to_json_value(item);
+        return o;
+    }
+    return nullptr;
+}
+
+Value from_json_value(const json::value& v) {
+    switch (v.kind()) {
+    case json::kind::bool_: return v.get_bool();
+    case json::kind::int64: return v.get_int64();
+    case json::kind::uint64:
+        if (v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(v.get_uint64());
+        return static_cast<double>(v.get_uint64());
+    case json::kind::double_: return v.get_double();
+    case json::kind::string: return std::string(v.get_string());
+    case json::kind::array: {
+        Value::Array a;
+        a.reserve(v.get_array().size());
+        for (const auto& item : v.get_array()) a.push_back(from_json_value(item));
+        return a;
+    }
+    case json::kind::object: {
+        Value::Object o;
+        o.reserve(v.get_object().size());
+        for (const auto& member : v.get_object()) o.emplace_back(std::string(member.key()), from_json_value(member.value()));
+        return o;
+    }
+    case json::kind::null: break;
+    }
+    return nullptr;
 }
 
 Message message_from_json(const json::value& value) {
@@ -288,14 +367,28 @@ Message message_from_json(const json::value& value) {
     }
     if (auto md = o.find("metadata"); md != o.end() && md->value().is_object()) {
         const auto& mo = md->value().get_object();
+        auto id_of = [&mo](const char* key) -> std::optional<MessageId> {
+            const auto* v = mo.if_contains(key);
+            if (!v) return std::nullopt;
+            if (v->is_int64()) return MessageId(v->get_int64());
+            if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+                return MessageId(static_cast<std::int64_t>(v->get_uint64()));
+            if (v->is_string()) return MessageId(std::string(v->get_string()));
+            return std::nullopt;
+        };
         m.metadata.title = string_or_empty(mo, "title");
-        m.metadata.id = string_or_empty(mo, "id");
-        m.metadata.parent_id = string_or_empty(mo, "parent_id");
+        m.metadata.id = id_of("id");
+        m.metadata.parent_id = id_of("parent_id");
         m.metadata.log = string_or_empty(mo, "log");
         m.metadata.status = string_or_empty(mo, "status");
         if (auto d = mo.find("duration"); d != mo.end() && d->value().is_number())
             m.metadata.duration = d->value().to_number<double>();
     }
+    if (auto opts = o.find("options"); opts != o.end() && opts->value().is_array())
+        for (const auto& item : opts->value().get_array())
+            if (item.is_object())
+                if (const auto* v = item.get_object().if_contains("value"); v && v->is_string())
+                    m.options.push_back(Option{std::string(v->get_string()), string_or_empty(item.get_object(), "label")});
     return m;
 }
 

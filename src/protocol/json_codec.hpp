@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <gradio/message.hpp>
+#include <gradio/value.hpp>
 
 namespace gradio::detail {
 
@@ -29,10 +30,18 @@ void write_json(std::string& out, const json::value& value,
 // Chatbot messages, in the normalised shape the browser and Gradio use:
 // {"role","metadata","content":[{"text","type":"text"}|{"file","alt_text","type":"file"}],"options"}
 [[nodiscard]] json::object message_to_json(const Message& message);
+// A reply message as the chatbot shows it (normalised, role assistant)...
+[[nodiscard]] json::object chat_message_to_json(const ChatMessage& message);
+// ...and as the API returns it, like Gradio: {"content","role","metadata":{},"options":[]}.
+[[nodiscard]] json::object chat_message_to_api_json(const ChatMessage& message);
 [[nodiscard]] json::object text_message(std::string_view role, std::string_view text);
 // Accepts the normalised shape and the openai-style shorthand {"role","content":"text"}.
 // Throws std::invalid_argument with a readable reason for anything else.
 [[nodiscard]] Message message_from_json(const json::value& value);
 [[nodiscard]] History history_from_json(const json::value& value);
+
+// gr::Value is the public face of a JSON value; these convert at the library's edge.
+[[nodiscard]] json::value to_json_value(const Value& value);
+[[nodiscard]] Value from_json_value(const json::value& value);
 
 }  // namespace gradio::detail

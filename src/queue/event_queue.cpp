@@ -11,10 +11,10 @@ constexpr auto broadcast_interval = std::chrono::milliseconds(100);
 constexpr std::size_t always_broadcast_below = 256;
 }  // namespace
 
-bool Event::emit(Session::Kind kind, json::object message) {
+bool Event::emit(Session::Kind kind, json::object message, std::shared_ptr<const void> attachment) {
     std::lock_guard lock(emit_mutex_);
     if (completed_ || cancelled) return false;
-    session->push(id, kind, std::move(message));
+    session->push(id, kind, std::move(message), std::move(attachment));
     return true;
 }
 

@@ -40,7 +40,7 @@ struct Event {
     // Messages of an event go through these two, so that nothing follows its
     // process_completed, whoever sends that: the runner, a cancel or a disconnect racing
     // with it. emit() drops the message once the event is completed or cancelled.
-    bool emit(Session::Kind kind, json::object message);
+    bool emit(Session::Kind kind, json::object message, std::shared_ptr<const void> attachment = nullptr);
     // Sends the final message unless one was sent already; returns whether it did.
     bool complete(json::object message);
     [[nodiscard]] bool completed() const;

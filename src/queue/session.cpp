@@ -30,7 +30,8 @@ Session::Session(std::string hash, std::shared_ptr<SessionBudget> budget)
 
 Session::~Session() { budget_->total_bytes -= state_bytes_; }
 
-void Session::push(const std::string& event_id, Kind kind, json::object message) {
+void Session::push(const std::string& event_id, Kind kind, json::object message,
+                   std::shared_ptr<const void> attachment) {
     std::function<void()> wake;
     {
         std::lock_guard lock(mutex_);
@@ -39,8 +40,9 @@ void Session::push(const std::string& event_id, Kind kind, json::object message)
                            (kind == Kind::estimation || tail->second.unread_frames >= max_unread_frames);
         if (merge) {
             tail->second.last->message = std::move(message);  // the reader lags: the newest value wins
+            tail->second.last->attachment = std::move(attachment);
         } else {
-            mailbox_.push_back(Entry{event_id, kind, std::move(message)});
+            mailbox_.push_back(Entry{event_id, kind, std::move(message), std::move(attachment)});
             if (kind == Kind::other) {
                 mergeable_.erase(event_id);
             } else {
@@ -54,7 +56,7 @@ void Session::push(const std::string& event_id, Kind kind, json::object message)
     if (wake) wake();
 }
 
-bool Session::pop(json::object& out) {
+bool Session::pop(json::object& out, std::shared_ptr<const void>* attachment) {
     std::lock_guard lock(mutex_);
     if (mailbox_.empty()) return false;
     auto& front = mailbox_.front();
@@ -63,6 +65,7 @@ bool Session::pop(json::object& out) {
         else if (front.kind == Kind::generating && t->second.unread_frames > 0) --t->second.unread_frames;
     }
     out = std::move(front.message);
+    if (attachment) *attachment = std::move(front.attachment);
     mailbox_.pop_front();
     return true;
 }

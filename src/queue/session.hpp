@@ -65,9 +65,11 @@ public:
     // full value wins), so a stalled reader costs O(1) per event.
     static constexpr std::size_t max_unread_frames = 16;
     enum class Kind { estimation, generating, other };
-    void push(const std::string& event_id, Kind kind, json::object message);
+    // `attachment` travels with the message (a stream's bases, for its generating frames).
+    void push(const std::string& event_id, Kind kind, json::object message,
+              std::shared_ptr<const void> attachment = nullptr);
     // Takes the next message; false when the mailbox is empty.
-    bool pop(json::object& out);
+    bool pop(json::object& out, std::shared_ptr<const void>* attachment = nullptr);
     [[nodiscard]] std::size_t mailbox_size() const;
 
     // --- the reader (one SSE stream at a time; the newest takes over) ---
@@ -99,6 +101,7 @@ private:
         std::string event_id;
         Kind kind;
         json::object message;
+        std::shared_ptr<const void> attachment;
     };
     const std::string hash_;
     const std::shared_ptr<SessionBudget> budget_;

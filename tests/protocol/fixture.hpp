@@ -85,6 +85,20 @@ struct OpenAtExit {
     ~OpenAtExit() { gate.open(); }
 };
 
+// Runs a queued step through queue/join and returns its process_completed message.
+inline boost::json::object run_queued(std::uint16_t port, int fn, const boost::json::array& data,
+                                      const boost::json::value& event_data, const std::string& session) {
+    boost::json::object body{{"fn_index", fn}, {"data", data}, {"event_data", event_data}, {"session_hash", session}};
+    auto join = post_json(port, "/gradio_api/queue/join", boost::json::serialize(body));
+    if (join.status != 200) return {{"join_failed", join.body}};
+    // The stream after the join: the session exists from the join on, and its mailbox keeps
+    // what happened meanwhile.
+    SseStream stream(port, "/gradio_api/queue/data?session_hash=" + session);
+    while (auto m = stream.next_json())
+        if (m->at("msg") == "process_completed") return m->as_object();
+    return {{"no_completion", true}};
+}
+
 inline std::string echo_fn(const gr::Message& m, const gr::History&) { return m.text; }
 
 }  // namespace gr_test

@@ -59,7 +59,9 @@ export function groupItems(items: Item[], prev: Group[] = [], consecutive = true
   const groups: Group[] = [];
   for (const item of items) {
     const last = groups[groups.length - 1];
-    if (consecutive && last && last.role === item.message.role) last.items.push(item);
+    // Ungrouped, a nested thought still joins the group of its parent, so it can nest there.
+    const joins = last && last.role === item.message.role && (consecutive || hasParentIn(last.items, item));
+    if (joins) last.items.push(item);
     else groups.push({ key: item.index, role: item.message.role, items: [item] });
   }
   const byKey = new Map(prev.map((g) => [g.key, g]));
@@ -68,6 +70,12 @@ export function groupItems(items: Item[], prev: Group[] = [], consecutive = true
     const same = old && old.role === g.role && old.items.length === g.items.length && old.items.every((it, i) => it === g.items[i]);
     return same ? old! : g;
   });
+}
+
+function hasParentIn(items: Item[], item: Item): boolean {
+  const parent = item.message.metadata?.parent_id;
+  if (parent == null) return false;
+  return items.some((it) => it.message.metadata?.id != null && String(it.message.metadata.id) === String(parent));
 }
 
 /** Nests messages under the thought whose metadata.id equals their metadata.parent_id. */
@@ -142,4 +150,63 @@ export function fileName(url: string | null | undefined, fallback = "file"): str
   if (!url) return fallback;
   const clean = url.split(/[?#]/)[0];
   return decodeURIComponent(clean.substring(clean.lastIndexOf("/") + 1)) || fallback;
+}
+
+/** Text of one message for "copy conversation": text as is, files as their URL. */
+function partsText(item: Item): string {
+  const out: string[] = [];
+  const title = item.message.metadata?.title;
+  if (title) out.push(title);
+  for (const p of item.parts) {
+    if (p.type === "text") out.push(p.text ?? "");
+    else if (p.type === "file") out.push(p.file?.url ?? p.file?.path ?? "");
+    else if (p.type === "component") out.push(`[${p.component ?? "component"}]`);
+  }
+  return out.filter((t) => t !== "").join("\n");
+}
+
+/** The whole conversation as `role: content` blocks separated by blank lines. */
+export function conversationText(items: Item[]): string {
+  return items.map((it) => `${it.message.role}: ${partsText(it)}`).join("\n\n");
+}
+
+/** Copied text with the Chatbot's `watermark` after a blank line. */
+export function withWatermark(text: string, watermark: unknown): string {
+  return typeof watermark === "string" && watermark ? `${text}\n\n${watermark}` : text;
+}
+
+/**
+ * True when the newest message is a finished thought (or sits inside one): the reply is not
+ * over, but nothing shows that more is coming. The view then shows the three-dot bubble.
+ */
+export function waitingAfterThought(items: Item[]): boolean {
+  const last = items.at(-1);
+  if (!last || last.message.role === "user") return false;
+  const byId = new Map<string, Item>();
+  for (const it of items) if (it.message.metadata?.id != null) byId.set(String(it.message.metadata.id), it);
+  // The newest message and the thoughts it is nested in, innermost first.
+  const chain = [last];
+  for (let cur = last; cur.message.metadata?.parent_id != null; ) {
+    const parent = byId.get(String(cur.message.metadata.parent_id));
+    if (!parent || chain.includes(parent)) break;
+    chain.push(parent);
+    cur = parent;
+  }
+  const status = (it: Item) => (isThought(it) ? it.message.metadata?.status : null);
+  // A pending thought shows its own spinner.
+  if (chain.some((it) => status(it) === "pending")) return false;
+  return chain.some((it) => status(it) === "done");
+}
+
+/**
+ * The message a group's Edit button edits: its last message that is plain text (not a thought,
+ * no files or components). Null when the group has none (media cannot be edited).
+ */
+export function editTarget(items: Item[]): Item | null {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const it = items[i];
+    if (isThought(it) || it.parts.length === 0) continue;
+    if (it.parts.every((p) => p.type === "text")) return it;
+  }
+  return null;
 }

@@ -1,5 +1,9 @@
 // Translation of the `__i18n__{...}` strings the server puts in props (protocol.md §3.2).
-// Only English ships; other languages could come from config.i18n_translations.
+// English ships with the chat's keys here; src/locales.ts adds the page chrome and a few other
+// languages. The language is the browser's unless chosen in Settings (remembered in this
+// browser); developer strings come from config.i18n_translations.
+
+import { CHROME_EN, LOCALES } from "./locales";
 
 const EN: Record<string, string> = {
   "chat_interface.chatbot": "Chatbot",
@@ -11,20 +15,75 @@ const EN: Record<string, string> = {
   "chat_interface.conversation": "Conversation",
 };
 
-let custom: Record<string, string> = {};
+export const LOCALE_KEY = "gradio-cpp.locale";
 
-/** Installs developer translations (`config.i18n_translations`) for the browser's language. */
-export function setTranslations(table: Record<string, Record<string, string>> | null | undefined): void {
-  custom = {};
-  if (!table) return;
-  const langs = typeof navigator !== "undefined" ? [...(navigator.languages ?? []), navigator.language] : [];
-  for (const lang of [...langs, "en"]) {
-    const t = table[lang] ?? table[lang?.split("-")[0]];
-    if (t) {
-      custom = t;
-      return;
+type Tables = Record<string, Record<string, string>>;
+
+let custom: Record<string, string> = {};
+let builtin: Record<string, string> = {};
+let developer: Tables | null = null;
+let active = "en";
+
+/** Installs developer translations (`config.i18n_translations`) for the chosen language. */
+export function setTranslations(table: Tables | null | undefined): void {
+  developer = table ?? null;
+  pick();
+}
+
+/** Chooses the language (null: the browser's) and remembers the choice in this browser. */
+export function setLocale(lang: string | null): void {
+  try {
+    if (lang) localStorage.setItem(LOCALE_KEY, lang);
+    else localStorage.removeItem(LOCALE_KEY);
+  } catch {
+    /* storage disabled */
+  }
+  pick();
+}
+
+/** The language in use, as one of availableLocales(). */
+export function currentLocale(): string {
+  return active;
+}
+
+/** Languages this page can show: English, the built-in ones, the developer's. */
+export function availableLocales(): string[] {
+  return [...new Set(["en", ...Object.keys(LOCALES), ...Object.keys(developer ?? {})])];
+}
+
+function lookup<T>(tables: Record<string, T> | null, lang: string | undefined): T | undefined {
+  if (!tables || !lang) return undefined;
+  return tables[lang] ?? tables[lang.split("-")[0]];
+}
+
+function pick(): void {
+  let chosen: string | null = null;
+  try {
+    chosen = localStorage.getItem(LOCALE_KEY);
+  } catch {
+    chosen = null;
+  }
+  const browser = typeof navigator !== "undefined" ? [...(navigator.languages ?? []), navigator.language] : [];
+  const langs = (chosen ? [chosen] : browser).filter(Boolean);
+  const known = availableLocales();
+  active = "en";
+  for (const lang of langs) {
+    const hit = known.find((k) => k === lang) ?? known.find((k) => k === lang.split("-")[0]);
+    if (hit) {
+      active = hit;
+      break;
     }
   }
+  builtin = LOCALES[active] ?? {};
+  custom = {};
+  for (const lang of [active, ...langs, "en"]) {
+    const table = lookup(developer, lang);
+    if (table) {
+      custom = table;
+      break;
+    }
+  }
+  if (typeof document !== "undefined") document.documentElement.lang = active;
 }
 
 export function translate(s: unknown): string {
@@ -36,7 +95,12 @@ export function translate(s: unknown): string {
   } catch {
     return s.slice("__i18n__".length);
   }
-  return custom[key] ?? EN[key] ?? humanise(key);
+  return t(key);
+}
+
+/** The text of a translation key in the current language. */
+export function t(key: string): string {
+  return custom[key] ?? builtin[key] ?? EN[key] ?? CHROME_EN[key] ?? humanise(key);
 }
 
 function humanise(key: string): string {

@@ -8,21 +8,8 @@ import { Runner } from "./api/runner";
 import type { AppConfig } from "./api/types";
 import { setTranslations, translate } from "./i18n";
 import { ReactiveStore } from "./store.svelte";
+import { initTheme } from "./theme";
 import { UIState } from "./ui.svelte";
-
-function applyTheme(): void {
-  // ?__theme=dark|light forces a theme; otherwise the OS setting decides, live. The CSS keys
-  // its palettes on data-theme only, so each palette is written once.
-  const forced = new URLSearchParams(location.search).get("__theme");
-  if (forced === "dark" || forced === "light") {
-    document.documentElement.dataset.theme = forced;
-    return;
-  }
-  const os = window.matchMedia?.("(prefers-color-scheme: dark)");
-  const follow = () => (document.documentElement.dataset.theme = os?.matches ? "dark" : "light");
-  follow();
-  os?.addEventListener?.("change", follow);
-}
 
 function applyBodyColors(css: Record<string, string> | undefined): void {
   if (!css) return;
@@ -51,7 +38,7 @@ async function loadConfig(status: HTMLElement): Promise<AppConfig> {
 }
 
 async function boot(): Promise<void> {
-  applyTheme();
+  initTheme();
   const target = document.getElementById("app")!;
   const status = document.getElementById("boot-status") ?? target;
   const config = await loadConfig(status);

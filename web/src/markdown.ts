@@ -80,6 +80,11 @@ export interface MarkdownOptions {
   breaks?: boolean;
   /** `allow_tags`: a list of custom tags to keep as elements; anything else unknown is escaped. */
   allowTags?: boolean | string[];
+  /**
+   * Chatbot `sanitize_html`. false relaxes the sanitiser for trusted content: styles, forms,
+   * buttons and iframes are kept. Scripts and event-handler attributes are still removed.
+   */
+  sanitize?: boolean;
 }
 
 export interface Rendered {
@@ -320,7 +325,16 @@ const FORBID_TAGS = [
 ];
 
 /** Sanitises HTML: no scripts, no event handlers, no styles that leak into the page. */
-export function sanitize(html: string, allowTags: string[] = []): string {
+export function sanitize(html: string, allowTags: string[] = [], relaxed = false): string {
+  if (relaxed) {
+    return getPurifier().sanitize(html, {
+      FORBID_TAGS: ["script", "noscript", "base", "meta", "object", "embed", "applet", "frame", "frameset"],
+      FORBID_ATTR: ["srcdoc", "formaction"],
+      ADD_TAGS: [...allowTags, "style", "iframe", "button", "form", "input", "textarea", "select", "option"],
+      ADD_ATTR: ["target", "allow", "allowfullscreen", "frameborder"],
+      FORCE_BODY: true,
+    }) as string;
+  }
   return getPurifier().sanitize(html, {
     FORBID_TAGS,
     FORBID_ATTR: ["srcdoc", "formaction", "action"],
@@ -337,7 +351,8 @@ export function renderMarkdown(src: string, opts: MarkdownOptions = {}): Rendere
   current = state;
   try {
     const html = markedFor(opts).parse(src, { async: false }) as string;
-    return { html: sanitize(html, Array.isArray(opts.allowTags) ? opts.allowTags : []), pending: state.pending };
+    const tags = Array.isArray(opts.allowTags) ? opts.allowTags : [];
+    return { html: sanitize(html, tags, opts.sanitize === false), pending: state.pending };
   } finally {
     current = prev;
   }

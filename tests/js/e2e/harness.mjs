@@ -49,11 +49,11 @@ export const SERVED_BY_BINARY = !process.env.GR_E2E_WEB_DIST;
  * Starts the example or test app <name> (on a free port unless `port` is given); resolves to
  * { url, serverUrl, port, stop() }.
  */
-export async function startExample(name, { timeoutMs = 15000, port = 0, front: reuseFront = null } = {}) {
+export async function startExample(name, { timeoutMs = 15000, port = 0, front: reuseFront = null, cwd = REPO_ROOT, env = {} } = {}) {
   const bin = examplePath(name);
   const proc = spawn(bin, [], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, GRADIO_SERVER_PORT: String(port) },
+    cwd,
+    env: { ...process.env, GRADIO_SERVER_PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -216,7 +216,7 @@ export function offMachine(requests) {
 // ---- page helpers (selectors match web/src/components)
 
 export const sel = {
-  input: "textarea",
+  input: ".block.textbox textarea",
   submit: 'button[aria-label="Submit"]',
   stop: 'button[aria-label="Stop"]',
   userBubbles: ".msg-group.user .bubble",
@@ -260,10 +260,10 @@ export function assertNoConsoleErrors(assert, b) {
  * tests, and closes both after them. The returned holder's `server`, `browser` and `page` are
  * set once the block has started.
  */
-export function appInBrowser(name, browserOptions) {
+export function appInBrowser(name, browserOptions, serverOptions = {}) {
   const app = { server: null, browser: null, page: null };
   before(async () => {
-    app.server = await startExample(name);
+    app.server = await startExample(name, serverOptions);
     app.browser = await openBrowser(browserOptions);
     app.page = app.browser.page;
     await app.page.goto(app.server.url);

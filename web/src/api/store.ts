@@ -2,6 +2,7 @@
 // The dependency runner reads inputs from it and writes outputs into it. The UI subclass in
 // src/store.svelte.ts mirrors it into Svelte state once per animation frame.
 
+import { readBrowserState, writeBrowserState } from "./browserstate";
 import type { ComponentConfig } from "./types";
 
 export type Stage = "queued" | "running" | "generating";
@@ -35,8 +36,12 @@ export class PlainStore {
       this.types.set(c.id, c.type);
       this.propsById.set(c.id, props);
       this.initialProps.set(c.id, props);
-      // BrowserState starts from its default (this UI does not persist it to localStorage).
-      this.values.set(c.id, value ?? (c.type === "browserstate" ? (props.default_value ?? null) : null));
+      // BrowserState starts from what localStorage holds under its storage_key (plain JSON,
+      // see browserstate.ts), else from its default.
+      this.values.set(
+        c.id,
+        c.type === "browserstate" ? readBrowserState(props.storage_key, value ?? props.default_value ?? null) : (value ?? null),
+      );
     }
   }
 
@@ -51,6 +56,7 @@ export class PlainStore {
   setValue(id: number, value: unknown): void {
     if (this.values.get(id) === value) return;
     this.values.set(id, value);
+    if (this.types.get(id) === "browserstate") writeBrowserState(this.propsById.get(id)?.storage_key, value);
     this.changed(id);
   }
 

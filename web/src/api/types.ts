@@ -53,6 +53,8 @@ export interface AppConfig {
   connect_heartbeat?: boolean;
   enable_queue?: boolean;
   body_css?: Record<string, string>;
+  /** Footer entries: "api", "gradio", "settings", "runs". */
+  footer_links?: string[];
   /** Developer translations: { "<lang>": { "<key>": "<text>" } }. */
   i18n_translations?: Record<string, Record<string, string>> | null;
 }

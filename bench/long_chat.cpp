@@ -1,0 +1,154 @@
+// gr_long_chat: server CPU per streamed chat event after a long conversation, against the same
+// event in an empty chat (issue 7: "a 50-chunk reply after 1,000 earlier messages must cost the
+// server within 1.5x of the same reply in an empty chat").
+//
+//   gr_long_chat --url http://127.0.0.1:PORT --pid SERVER_PID [--events 200] [--history 1000]
+//
+// The server is `bench_server chunks50` (a fn that streams 50 growing chunks). For each flow and
+// each history length the tool puts the history into a fresh session's chatbot State (through
+// the page's own `lambda` step), then runs --events events and reads the server's utime+stime
+// from /proc around them:
+//   browser  the page's queued `_submit_fn` step: queue/join + the queue/data stream (diffs)
+//   api      POST /gradio_api/call/chat + GET its stream (full values); the State is put back
+//            to the history length every 25 events, outside the measurement
+// Prints CPU per event for each case and the ratios long/empty.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "bench_util.hpp"
+
+using namespace bench;
+
+namespace {
+
+struct Target {
+    std::string host, port;
+    tcp::resolver::results_type endpoints;
+};
+
+// One request on its own connection ("Connection: close"), the whole answer read to the end.
+std::string exchange(const Target& t, http::verb verb, const std::string& path, const std::string& body = "") {
+    asio::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.connect(t.endpoints);
+    http::request<http::string_body> req{verb, path, 11};
+    req.set(http::field::host, t.host + ":" + t.port);
+    req.set(http::field::connection, "close");
+    if (!body.empty()) {
+        req.set(http::field::content_type, "application/json");
+        req.body() = body;
+        req.prepare_payload();
+    }
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(std::uint64_t{1} << 30);
+    http::read(stream, buffer, parser);
+    if (parser.get().result_int() != 200)
+        throw std::runtime_error(path + " answered " + std::to_string(parser.get().result_int()) + ": " + parser.get().body());
+    return parser.get().body();
+}
+
+json::array history_of(int messages) {
+    json::array chat;
+    for (int i = 0; i < messages; ++i) {
+        const bool user = i % 2 == 0;
+        const std::string text = user ? "Question number " + std::to_string(i / 2) + ": how does this work?"
+                                      : "Answer number " + std::to_string(i / 2) + ": it works like this, in a few words.";
+        chat.push_back(json::object{{"role", user ? "user" : "assistant"}, {"metadata", nullptr},
+                                    {"content", json::array{json::object{{"text", text}, {"type", "text"}}}}, {"options", nullptr}});
+    }
+    return chat;
+}
+
+std::string predict_body(int fn, json::array data, const std::string& session) {
+    return json::serialize(json::object{{"fn_index", fn}, {"data", std::move(data)}, {"event_data", nullptr}, {"session_hash", session}});
+}
+
+// The session's chatbot State := `history` (the page's sync step: chatbot -> chatbot_state).
+void set_history(const Target& t, int sync_fn, const json::array& history, const std::string& session) {
+    json::array data;
+    data.push_back(history);
+    (void)exchange(t, http::verb::post, "/gradio_api/run/predict", predict_body(sync_fn, std::move(data), session));
+}
+
+double browser_cpu_per_event(const Target& t, long pid, int events, int history, const std::string& session) {
+    const int sync_fn = lookup_fn_index(t.endpoints, t.host, t.port, "lambda");
+    const int save_fn = lookup_fn_index(t.endpoints, t.host, t.port, "_clear_and_save_textbox");
+    const int submit_fn = lookup_fn_index(t.endpoints, t.host, t.port, "_submit_fn");
+    set_history(t, sync_fn, history_of(history), session);
+    (void)exchange(t, http::verb::post, "/gradio_api/run/predict", predict_body(save_fn, json::array{"hello"}, session));
+    const std::string join = predict_body(submit_fn, json::array{nullptr, nullptr}, session);
+    const double before = cpu_seconds(pid);
+    for (int i = 0; i < events; ++i) {
+        (void)exchange(t, http::verb::post, "/gradio_api/queue/join", join);
+        const std::string stream = exchange(t, http::verb::get, "/gradio_api/queue/data?session_hash=" + session);
+        if (stream.find("process_completed") == std::string::npos) throw std::runtime_error("no completion: " + stream.substr(0, 300));
+    }
+    return (cpu_seconds(pid) - before) / events;
+}
+
+double api_cpu_per_event(const Target& t, long pid, int events, int history, const std::string& session) {
+    const int sync_fn = lookup_fn_index(t.endpoints, t.host, t.port, "lambda");
+    const json::array chat = history_of(history);
+    double total = 0;
+    const std::string call = json::serialize(json::object{{"data", json::array{"hello"}}, {"session_hash", session}});
+    for (int done = 0; done < events;) {
+        set_history(t, sync_fn, chat, session);  // each call adds two messages: start over
+        const double before = cpu_seconds(pid);
+        for (int i = 0; i < 25 && done < events; ++i, ++done) {
+            auto id = json::parse(exchange(t, http::verb::post, "/gradio_api/call/chat", call)).at("event_id").as_string();
+            const std::string stream = exchange(t, http::verb::get, "/gradio_api/call/chat/" + std::string(id));
+            if (stream.find("event: complete") == std::string::npos) throw std::runtime_error("no completion: " + stream.substr(0, 300));
+        }
+        total += cpu_seconds(pid) - before;
+    }
+    return total / events;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string url = "http://127.0.0.1:7860";
+    long pid = 0;
+    int events = 200, history = 1000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string_view flag = argv[i];
+        if (flag == "--url") url = argv[i + 1];
+        else if (flag == "--pid") pid = std::atol(argv[i + 1]);
+        else if (flag == "--events") events = std::max(1, std::atoi(argv[i + 1]));
+        else if (flag == "--history") history = std::max(0, std::atoi(argv[i + 1]));
+        else {
+            std::cerr << "usage: gr_long_chat --url URL --pid SERVER_PID [--events N] [--history MESSAGES]\n";
+            return 2;
+        }
+    }
+    if (pid <= 0) {
+        std::cerr << "gr_long_chat: --pid of the server is required (its CPU time is read from /proc)\n";
+        return 2;
+    }
+    try {
+        Target t;
+        parse_url(url, t.host, t.port);
+        asio::io_context ioc;
+        t.endpoints = tcp::resolver(ioc).resolve(t.host, t.port);
+        // Warm-up: caches, allocator, the server's first-run costs.
+        (void)browser_cpu_per_event(t, pid, 20, history, "warmup-b");
+        (void)api_cpu_per_event(t, pid, 20, history, "warmup-a");
+        const double browser_empty = browser_cpu_per_event(t, pid, events, 0, "browser-empty");
+        const double browser_long = browser_cpu_per_event(t, pid, events, history, "browser-long");
+        const double api_empty = api_cpu_per_event(t, pid, events, 0, "api-empty");
+        const double api_long = api_cpu_per_event(t, pid, events, history, "api-long");
+        std::printf("long_chat events=%d history=%d (50-chunk reply)\n", events, history);
+        std::printf("  browser chain (_submit_fn): empty %.1f us/event, after %d messages %.1f us/event, ratio %.2f\n",
+                    browser_empty * 1e6, history, browser_long * 1e6, browser_long / browser_empty);
+        std::printf("  /chat API:                 empty %.1f us/event, after %d messages %.1f us/event, ratio %.2f\n",
+                    api_empty * 1e6, history, api_long * 1e6, api_long / api_empty);
+        std::printf("ratios browser=%.2f api=%.2f\n", browser_long / browser_empty, api_long / api_empty);
+    } catch (const std::exception& e) {
+        std::cerr << "gr_long_chat: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

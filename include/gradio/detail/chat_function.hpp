@@ -1,0 +1,303 @@
+#pragma once
+/// \file detail/chat_function.hpp
+/// How `gr::ChatInterface` holds the user's chat function: its parameter types are read from
+/// its signature (so additional inputs arrive as `std::string`, `double`, `bool`, ...), and its
+/// return kind (text, `gr::ChatMessage`, a list of them, or a `gr::Generator` of any of these)
+/// is erased behind `ChatFunction`. Not part of the public API.
+
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <gradio/message.hpp>
+#include <gradio/stream.hpp>
+#include <gradio/value.hpp>
+
+namespace gradio::detail {
+
+// ---- the signature of fn ----------------------------------------------------------------
+
+template <class T>
+struct callable_signature {
+    static constexpr bool known = false;
+};
+template <class R, class... A>
+struct callable_signature<R(A...)> {
+    static constexpr bool known = true;
+    using result = R;
+    using args = std::tuple<A...>;
+};
+template <class R, class... A>
+struct callable_signature<R(A...) noexcept> : callable_signature<R(A...)> {};
+template <class R, class... A>
+struct callable_signature<R (*)(A...)> : callable_signature<R(A...)> {};
+template <class R, class... A>
+struct callable_signature<R (*)(A...) noexcept> : callable_signature<R(A...)> {};
+template <class C, class R, class... A>
+struct callable_signature<R (C::*)(A...)> : callable_signature<R(A...)> {};
+template <class C, class R, class... A>
+struct callable_signature<R (C::*)(A...) const> : callable_signature<R(A...)> {};
+template <class C, class R, class... A>
+struct callable_signature<R (C::*)(A...) noexcept> : callable_signature<R(A...)> {};
+template <class C, class R, class... A>
+struct callable_signature<R (C::*)(A...) const noexcept> : callable_signature<R(A...)> {};
+// A lambda or function object with one (non-template) call operator.
+template <class F>
+    requires requires { &F::operator(); }
+struct callable_signature<F> : callable_signature<decltype(&F::operator())> {};
+
+template <class T>
+struct is_generator : std::false_type {};
+template <class T>
+struct is_generator<Generator<T>> : std::true_type {
+    using value_type = T;
+};
+
+// ---- converting an input value to the parameter type ----------------------------------
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_vector : std::false_type {};
+template <class T, class A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+
+template <class T>
+constexpr bool supported_parameter() {
+    if constexpr (std::is_same_v<T, Value> || std::is_same_v<T, std::string> || std::is_same_v<T, bool>) return true;
+    else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, char>) return true;
+    else if constexpr (is_optional<T>::value) return supported_parameter<typename T::value_type>();
+    else if constexpr (is_vector<T>::value) return supported_parameter<typename T::value_type>();
+    else return false;
+}
+
+template <class T>
+constexpr ValueKind kind_of() {
+    if constexpr (std::is_same_v<T, Value>) return ValueKind::any;
+    else if constexpr (std::is_same_v<T, std::string>) return ValueKind::text;
+    else if constexpr (std::is_same_v<T, bool>) return ValueKind::boolean;
+    else if constexpr (std::is_arithmetic_v<T>) return ValueKind::number;
+    else if constexpr (is_optional<T>::value) return kind_of<typename T::value_type>();
+    else return ValueKind::list;
+}
+
+// Throws std::invalid_argument naming what was expected; the caller adds which input it was.
+template <class T>
+T value_as(Value&& v) {
+    if constexpr (std::is_same_v<T, Value>) {
+        return std::move(v);
+    } else if constexpr (is_optional<T>::value) {
+        if (v.is_null()) return std::nullopt;
+        return value_as<typename T::value_type>(std::move(v));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        if (v.is_null()) return {};
+        if (!v.is_string()) throw std::invalid_argument("expects text");
+        return v.as_string();
+    } else if constexpr (std::is_same_v<T, bool>) {
+        if (!v.is_bool()) throw std::invalid_argument("expects true or false");
+        return v.as_bool();
+    } else if constexpr (std::is_integral_v<T>) {
+        if (!v.is_number()) throw std::invalid_argument("expects a number");
+        if (v.is_int()) return static_cast<T>(v.as_int());
+        return static_cast<T>(std::llround(v.as_number()));
+    } else if constexpr (std::is_floating_point_v<T>) {
+        if (!v.is_number()) throw std::invalid_argument("expects a number");
+        return static_cast<T>(v.as_number());
+    } else {
+        if (!v.is_array()) throw std::invalid_argument("expects a list");
+        T out;
+        for (auto& item : v.as_array()) out.push_back(value_as<typename T::value_type>(std::move(item)));
+        return out;
+    }
+}
+
+template <class Tuple, class Seq>
+struct extra_parameters;
+template <class Tuple, std::size_t... I>
+struct extra_parameters<Tuple, std::index_sequence<I...>> {
+    using type = std::tuple<std::remove_cvref_t<std::tuple_element_t<I + 2, Tuple>>...>;
+};
+
+template <class Tuple>
+struct parameter_list;
+template <class... E>
+struct parameter_list<std::tuple<E...>> {
+    static constexpr bool supported = (supported_parameter<E>() && ...);
+    static std::vector<ValueKind> kinds() { return {kind_of<E>()...}; }
+};
+
+// ---- the erased chat function ----------------------------------------------------------
+
+/// One call: the message, the history before it and the additional inputs' values.
+struct ChatCall {
+    Message message;
+    History history;
+    std::vector<Value> extras;
+};
+
+/// A streaming reply; destroying it destroys the coroutine (and then its arguments).
+class ReplyStream {
+public:
+    virtual ~ReplyStream() = default;
+    /// Runs the coroutine to its next `co_yield`; false when it finished.
+    [[nodiscard]] virtual bool next() = 0;
+    /// The reply so far; valid after `next()` returned true.
+    [[nodiscard]] virtual Reply value() = 0;
+};
+
+/// A conversion of one additional input failed: `index` says which.
+class ParameterError : public std::invalid_argument {
+public:
+    ParameterError(std::size_t index, const std::string& what) : std::invalid_argument(what), index_(index) {}
+    [[nodiscard]] std::size_t index() const noexcept { return index_; }
+
+private:
+    std::size_t index_;
+};
+
+template <class T>
+T convert_one(std::vector<Value>& values, std::size_t i) {
+    try {
+        return value_as<T>(std::move(values[i]));
+    } catch (const std::invalid_argument& e) {
+        throw ParameterError(i, e.what());
+    }
+}
+
+// Braced initialisation converts left to right, so the first bad value is the one reported.
+template <class Extras, std::size_t... I>
+Extras convert_extras(std::vector<Value>& values, std::index_sequence<I...>) {
+    return Extras{convert_one<std::tuple_element_t<I, Extras>>(values, I)...};
+}
+
+/// The chat function with its types erased; exactly one of `reply` and `stream` is set. Every
+/// copy calls the same user object (held once, in a shared_ptr), so a stateful functor sees
+/// every turn and move-only functors are accepted.
+struct ChatFunction {
+    std::function<Reply(ChatCall)> reply;
+    std::function<std::unique_ptr<ReplyStream>(ChatCall)> stream;
+    std::vector<ValueKind> extra_kinds;  // one per parameter after the history
+};
+
+// The arguments of one call, on the heap beside the coroutine that may refer to them: by
+// value, const& and && parameters all stay valid across co_yield.
+template <class Extras>
+struct BoundCall {
+    Message message;
+    History history;
+    Extras extras;
+};
+
+template <class Extras>
+std::unique_ptr<BoundCall<Extras>> bind_call(ChatCall&& call) {
+    constexpr std::size_t n = std::tuple_size_v<Extras>;
+    if (call.extras.size() != n)
+        throw std::invalid_argument("the function takes " + std::to_string(n) + " additional input(s), got " +
+                                    std::to_string(call.extras.size()));
+    Extras extras = convert_extras<Extras>(call.extras, std::make_index_sequence<n>{});
+    return std::make_unique<BoundCall<Extras>>(
+        BoundCall<Extras>{std::move(call.message), std::move(call.history), std::move(extras)});
+}
+
+template <class Fn, class Extras>
+decltype(auto) invoke_bound(Fn& fn, BoundCall<Extras>& b) {
+    return std::apply(
+        [&](auto&... extra) -> decltype(auto) {
+            return std::invoke(fn, std::move(b.message), std::move(b.history), std::move(extra)...);
+        },
+        b.extras);
+}
+
+template <class Gen, class Extras>
+class BoundStream final : public ReplyStream {
+public:
+    BoundStream(std::unique_ptr<BoundCall<Extras>> args, Gen gen) noexcept
+        : args_(std::move(args)), gen_(std::move(gen)) {}
+    ~BoundStream() override { gen_.reset(); }  // the frame goes before its arguments
+    BoundStream(const BoundStream&) = delete;
+    BoundStream& operator=(const BoundStream&) = delete;
+    bool next() override { return gen_.next(); }
+    Reply value() override { return Reply(gen_.value()); }
+
+private:
+    std::unique_ptr<BoundCall<Extras>> args_;  // declared first: destroyed after gen_
+    Gen gen_;
+};
+
+template <class Fn, class Extras, class Result>
+ChatFunction erase_chat_function(Fn fn) {
+    auto shared = std::make_shared<Fn>(std::move(fn));
+    ChatFunction out;
+    out.extra_kinds = parameter_list<Extras>::kinds();
+    if constexpr (is_generator<std::remove_cvref_t<Result>>::value) {
+        out.stream = [f = std::move(shared)](ChatCall call) -> std::unique_ptr<ReplyStream> {
+            auto args = bind_call<Extras>(std::move(call));
+            auto gen = invoke_bound(*f, *args);
+            return std::make_unique<BoundStream<std::remove_cvref_t<Result>, Extras>>(std::move(args), std::move(gen));
+        };
+    } else {
+        out.reply = [f = std::move(shared)](ChatCall call) -> Reply {
+            auto args = bind_call<Extras>(std::move(call));
+            return Reply(invoke_bound(*f, *args));
+        };
+    }
+    return out;
+}
+
+template <class Result>
+constexpr bool valid_result() {
+    using R = std::remove_cvref_t<Result>;
+    if constexpr (is_generator<R>::value) return std::is_convertible_v<typename is_generator<R>::value_type, Reply>;
+    else return std::is_convertible_v<Result, Reply>;
+}
+
+template <class Fn>
+ChatFunction make_chat_function(Fn fn) {
+    using Sig = callable_signature<std::remove_cvref_t<Fn>>;
+    if constexpr (!Sig::known) {
+        // A generic lambda or an overloaded functor: (message, history) only.
+        constexpr bool callable = std::is_invocable_v<Fn&, Message, History>;
+        static_assert(callable, "ChatInterface fn must take gr::Message, then gr::History, then the additional inputs");
+        if constexpr (callable) {
+            using Result = std::invoke_result_t<Fn&, Message, History>;
+            static_assert(valid_result<Result>(),
+                          "ChatInterface fn must return std::string, gr::ChatMessage, std::vector<gr::ChatMessage> or "
+                          "gr::Reply, or be a gr::Generator (gr::Stream) of one of them");
+            if constexpr (valid_result<Result>()) return erase_chat_function<Fn, std::tuple<>, Result>(std::move(fn));
+        }
+        return {};
+    } else {
+        using Args = typename Sig::args;
+        constexpr std::size_t arity = std::tuple_size_v<Args>;
+        static_assert(arity >= 2, "ChatInterface fn must take gr::Message, then gr::History, then the additional inputs");
+        if constexpr (arity >= 2) {
+            constexpr bool head_ok = std::is_same_v<std::remove_cvref_t<std::tuple_element_t<0, Args>>, Message> &&
+                                     std::is_same_v<std::remove_cvref_t<std::tuple_element_t<1, Args>>, History>;
+            static_assert(head_ok, "ChatInterface fn must take gr::Message, then gr::History (by value, const& or &&), "
+                                   "then the additional inputs");
+            using Extras = typename extra_parameters<Args, std::make_index_sequence<arity - 2>>::type;
+            constexpr bool extras_ok = parameter_list<Extras>::supported;
+            static_assert(extras_ok, "an additional input parameter must be std::string, a number, bool, gr::Value, "
+                                     "std::optional or std::vector of these");
+            using Result = typename Sig::result;
+            static_assert(valid_result<Result>(),
+                          "ChatInterface fn must return std::string, gr::ChatMessage, std::vector<gr::ChatMessage> or "
+                          "gr::Reply, or be a gr::Generator (gr::Stream) of one of them");
+            if constexpr (head_ok && extras_ok && valid_result<Result>())
+                return erase_chat_function<Fn, Extras, Result>(std::move(fn));
+        }
+        return {};
+    }
+}
+
+}  // namespace gradio::detail

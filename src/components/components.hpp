@@ -1,0 +1,27 @@
+#pragma once
+// The server side of each public component type (include/gradio/components.hpp): its /config
+// props in Gradio's key order, its /gradio_api/info entry, and how a value from a client is
+// checked (preprocess). ChatInterface builds its page from these; Blocks will too.
+
+#include <string>
+
+#include <gradio/components.hpp>
+
+#include "protocol/app.hpp"
+
+namespace gradio::detail {
+
+// The model of a user-given component. `position` is its index among the function's extra
+// inputs, used for the default API label ("parameter_<position>"), as Gradio numbers them.
+[[nodiscard]] Component component_model(const gradio::Component& component, std::size_t position);
+
+// Models of components ChatInterface places itself; the caller adds ChatInterface's own props.
+[[nodiscard]] Component textbox_model(const Textbox& textbox);
+[[nodiscard]] Component chatbot_model(const Chatbot& chatbot);
+[[nodiscard]] Component markdown_model(const Markdown& markdown);
+[[nodiscard]] Component accordion_model(const Accordion& accordion);
+
+// The props of a component as Gradio's Dataset lists them in `component_props`.
+[[nodiscard]] json::array latex_delimiters_json(const std::vector<LatexDelimiter>& delimiters);
+
+}  // namespace gradio::detail
