@@ -2,6 +2,9 @@
 // GR_BENCH_MODE, else "echo":
 //   echo     returns the message                          (concurrency_limit: none)
 //   chunks50 streams 50 growing chunks, no sleeps          (concurrency_limit: none)
+//   chunksn  streams as many chunks as the message says ("5" -> 5; default 50), no sleeps, or
+//            "50@20": 50 chunks 20 ms apart; with
+//            save_history on, so that a page can open a long saved conversation (bench/page_stream.mjs)
 //   hold     streams one chunk, then sleeps in 50 ms steps until stop_requested()
 //            (Gradio's default concurrency_limit 1, so further events wait in the queue)
 //   longstream [TOKENS]  streams a growing reply of TOKENS tokens of 5 bytes ("word "), one
@@ -11,6 +14,8 @@
 // handed out and not taken back (glibc mallinfo2, all arenas): live heap, which VmRSS mixes with
 // memory the allocator keeps after free.
 #include <malloc.h>
+
+#include <algorithm>
 
 #include <fstream>
 #include <chrono>
@@ -32,6 +37,19 @@ gr::Stream chunks50(gr::Message message, gr::History /*history*/) {
     for (int i = 0; i < 50; ++i) {
         reply += message.text;
         reply += ' ';
+        co_yield reply;
+    }
+}
+
+gr::Stream chunksn(gr::Message message, gr::History /*history*/) {
+    int n = std::atoi(message.text.c_str());
+    if (n < 1 || n > 100000) n = 50;
+    const auto at = message.text.find('@');  // "50@20": 50 chunks, 20 ms apart
+    const int pause_ms = at == std::string::npos ? 0 : std::clamp(std::atoi(message.text.c_str() + at + 1), 0, 1000);
+    std::string reply;
+    for (int i = 0; i < n; ++i) {
+        if (pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        reply += "word ";
         co_yield reply;
     }
 }
@@ -80,6 +98,10 @@ int main(int argc, char** argv) {
         gr::ChatInterface demo(chunks50, {.concurrency_limit = std::nullopt});
         return demo.launch();
     }
+    if (mode == "chunksn") {
+        gr::ChatInterface demo(chunksn, {.concurrency_limit = std::nullopt, .save_history = true});
+        return demo.launch();
+    }
     if (mode == "hold") {
         gr::ChatInterface demo(hold);
         return demo.launch();
@@ -91,6 +113,6 @@ int main(int argc, char** argv) {
         gr::ChatInterface demo(longstream, {.concurrency_limit = std::nullopt});
         return demo.launch();
     }
-    std::fprintf(stderr, "usage: bench_server [echo|chunks50|hold|longstream [TOKENS]]\n");
+    std::fprintf(stderr, "usage: bench_server [echo|chunks50|chunksn|hold|longstream [TOKENS]]\n");
     return 2;
 }

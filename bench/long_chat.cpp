@@ -2,16 +2,19 @@
 // event in an empty chat (issue 7: "a 50-chunk reply after 1,000 earlier messages must cost the
 // server within 1.5x of the same reply in an empty chat").
 //
-//   gr_long_chat --url http://127.0.0.1:PORT --pid SERVER_PID [--events 200] [--history 1000]
+//   gr_long_chat --url http://127.0.0.1:PORT --pid SERVER_PID [--events 200] [--history 1000] [--chunks 50]
 //
-// The server is `bench_server chunks50` (a fn that streams 50 growing chunks). For each flow and
-// each history length the tool puts the history into a fresh session's chatbot State (through
-// the page's own `lambda` step), then runs --events events and reads the server's utime+stime
-// from /proc around them:
+// The server is `bench_server chunksn` (a fn that streams as many chunks as the message says).
+// For each flow and each history length the tool puts the history into a fresh session's
+// chatbot State (through the page's own `lambda` step), then runs --events events and reads
+// the server's utime+stime from /proc around them:
 //   browser  the page's queued `_submit_fn` step: queue/join + the queue/data stream (diffs)
 //   api      POST /gradio_api/call/chat + GET its stream (full values); the State is put back
 //            to the history length every 25 events, outside the measurement
-// Prints CPU per event for each case and the ratios long/empty.
+// It does that for replies of --chunks chunks (50) and a tenth of that. Printed: CPU per turn
+// for each case, and CPU per streamed chunk, (turn_many - turn_few) / (many - few): the cost of streaming, apart from
+// what a turn costs once (reading the history for fn, the first and last frames, which carry
+// the whole conversation as the protocol wants). The ratios compare long with empty.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -73,12 +76,13 @@ void set_history(const Target& t, int sync_fn, const json::array& history, const
     (void)exchange(t, http::verb::post, "/gradio_api/run/predict", predict_body(sync_fn, std::move(data), session));
 }
 
-double browser_cpu_per_event(const Target& t, long pid, int events, int history, const std::string& session) {
+double browser_cpu_per_event(const Target& t, long pid, int events, int history, const std::string& session,
+                             const std::string& message) {
     const int sync_fn = lookup_fn_index(t.endpoints, t.host, t.port, "lambda");
     const int save_fn = lookup_fn_index(t.endpoints, t.host, t.port, "_clear_and_save_textbox");
     const int submit_fn = lookup_fn_index(t.endpoints, t.host, t.port, "_submit_fn");
     set_history(t, sync_fn, history_of(history), session);
-    (void)exchange(t, http::verb::post, "/gradio_api/run/predict", predict_body(save_fn, json::array{"hello"}, session));
+    (void)exchange(t, http::verb::post, "/gradio_api/run/predict", predict_body(save_fn, json::array{json::value(message)}, session));
     const std::string join = predict_body(submit_fn, json::array{nullptr, nullptr}, session);
     const double before = cpu_seconds(pid);
     for (int i = 0; i < events; ++i) {
@@ -89,11 +93,12 @@ double browser_cpu_per_event(const Target& t, long pid, int events, int history,
     return (cpu_seconds(pid) - before) / events;
 }
 
-double api_cpu_per_event(const Target& t, long pid, int events, int history, const std::string& session) {
+double api_cpu_per_event(const Target& t, long pid, int events, int history, const std::string& session,
+                         const std::string& message) {
     const int sync_fn = lookup_fn_index(t.endpoints, t.host, t.port, "lambda");
     const json::array chat = history_of(history);
     double total = 0;
-    const std::string call = json::serialize(json::object{{"data", json::array{"hello"}}, {"session_hash", session}});
+    const std::string call = json::serialize(json::object{{"data", json::array{json::value(message)}}, {"session_hash", session}});
     for (int done = 0; done < events;) {
         set_history(t, sync_fn, chat, session);  // each call adds two messages: start over
         const double before = cpu_seconds(pid);
@@ -112,13 +117,14 @@ double api_cpu_per_event(const Target& t, long pid, int events, int history, con
 int main(int argc, char** argv) {
     std::string url = "http://127.0.0.1:7860";
     long pid = 0;
-    int events = 200, history = 1000;
+    int events = 200, history = 1000, few = 5, many = 50;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string_view flag = argv[i];
         if (flag == "--url") url = argv[i + 1];
         else if (flag == "--pid") pid = std::atol(argv[i + 1]);
         else if (flag == "--events") events = std::max(1, std::atoi(argv[i + 1]));
         else if (flag == "--history") history = std::max(0, std::atoi(argv[i + 1]));
+        else if (flag == "--chunks") many = std::max(2, std::atoi(argv[i + 1])), few = std::max(1, many / 10);
         else {
             std::cerr << "usage: gr_long_chat --url URL --pid SERVER_PID [--events N] [--history MESSAGES]\n";
             return 2;
@@ -134,18 +140,30 @@ int main(int argc, char** argv) {
         asio::io_context ioc;
         t.endpoints = tcp::resolver(ioc).resolve(t.host, t.port);
         // Warm-up: caches, allocator, the server's first-run costs.
-        (void)browser_cpu_per_event(t, pid, 20, history, "warmup-b");
-        (void)api_cpu_per_event(t, pid, 20, history, "warmup-a");
-        const double browser_empty = browser_cpu_per_event(t, pid, events, 0, "browser-empty");
-        const double browser_long = browser_cpu_per_event(t, pid, events, history, "browser-long");
-        const double api_empty = api_cpu_per_event(t, pid, events, 0, "api-empty");
-        const double api_long = api_cpu_per_event(t, pid, events, history, "api-long");
-        std::printf("long_chat events=%d history=%d (50-chunk reply)\n", events, history);
-        std::printf("  browser chain (_submit_fn): empty %.1f us/event, after %d messages %.1f us/event, ratio %.2f\n",
-                    browser_empty * 1e6, history, browser_long * 1e6, browser_long / browser_empty);
-        std::printf("  /chat API:                 empty %.1f us/event, after %d messages %.1f us/event, ratio %.2f\n",
-                    api_empty * 1e6, history, api_long * 1e6, api_long / api_empty);
-        std::printf("ratios browser=%.2f api=%.2f\n", browser_long / browser_empty, api_long / api_empty);
+        (void)browser_cpu_per_event(t, pid, 20, history, "warmup-b", "50");
+        (void)api_cpu_per_event(t, pid, 20, history, "warmup-a", "50");
+        struct Case {
+            const char* name;
+            double (*run)(const Target&, long, int, int, const std::string&, const std::string&);
+        };
+        std::printf("long_chat events=%d history=%d\n", events, history);
+        double chunk_ratio[2] = {0, 0};
+        int k = 0;
+        for (const Case& c : {Case{"browser chain (_submit_fn)", browser_cpu_per_event}, Case{"/chat API", api_cpu_per_event}}) {
+            double turn[2][2];  // [empty|long][5|50 chunks]
+            for (int h = 0; h < 2; ++h)
+                for (int n = 0; n < 2; ++n)
+                    turn[h][n] = c.run(t, pid, events, h ? history : 0, std::string(c.name).substr(0, 5) + "-" + std::to_string(h) +
+                                           "-" + std::to_string(n), std::to_string(n ? many : few));
+            const double span = many - few;
+            const double chunk_empty = (turn[0][1] - turn[0][0]) / span, chunk_long = (turn[1][1] - turn[1][0]) / span;
+            chunk_ratio[k++] = chunk_long / chunk_empty;
+            std::printf("  %s: per turn of %d chunks: empty %.0f us, after %d messages %.0f us (ratio %.2f)\n", c.name,
+                        many, turn[0][1] * 1e6, history, turn[1][1] * 1e6, turn[1][1] / turn[0][1]);
+            std::printf("  %s: per streamed chunk:   empty %.1f us, after %d messages %.1f us (ratio %.2f)\n", c.name,
+                        chunk_empty * 1e6, history, chunk_long * 1e6, chunk_long / chunk_empty);
+        }
+        std::printf("chunk ratios browser=%.2f api=%.2f\n", chunk_ratio[0], chunk_ratio[1]);
     } catch (const std::exception& e) {
         std::cerr << "gr_long_chat: " << e.what() << "\n";
         return 1;

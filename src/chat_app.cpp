@@ -86,6 +86,8 @@ History history_of(const json::value& v) {
 }
 
 json::array as_array(const json::value& v) { return v.is_array() ? v.get_array() : json::array{}; }
+// The list in `v`, moved out (no copy); an empty list for anything else.
+json::array take_array(json::value& v) { return v.is_array() ? std::move(v.get_array()) : json::array{}; }
 
 bool has_role(const json::value& m, std::string_view role) {
     if (!m.is_object()) return false;
@@ -617,9 +619,10 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
             return {};
         };
 
-    // One chat turn: in[0] the message, in[1] the history, in[2..] the additional inputs.
-    auto make_call = [parameter_names](json::array& in) {
-        ChatCall call{incoming_message(in[0]), history_of(as_array(in[1])), {}};
+    // One chat turn: in[0] the message, `history` (taken from in[1]), in[2..] the additional
+    // inputs. The history is read in place: a long conversation is converted once, not copied.
+    auto make_call = [parameter_names](json::array& in, const json::array& history) {
+        ChatCall call{incoming_message(in[0]), history_of(history), {}};
         for (std::size_t i = 2; i < in.size(); ++i) call.extras.push_back(from_json_value(in[i]));
         return call;
     };
@@ -635,11 +638,12 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
         Handler h;
         if (runtime->fn.reply) {
             h.call = [runtime, make_call, explain, user_text, first](json::array& in, EventContext&) {
-                json::array chat = as_array(in[1]);
+                json::array chat = take_array(in[1]);
+                ChatCall call = make_call(in, chat);
                 chat.push_back(text_message("user", user_text(in[0])));
                 Reply reply;
                 try {
-                    reply = runtime->fn.reply(make_call(in));
+                    reply = runtime->fn.reply(std::move(call));
                 } catch (const ParameterError& e) {
                     throw explain(e);
                 }
@@ -648,11 +652,12 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
             };
         } else {
             h.stream = [runtime, make_call, explain, user_text, first](json::array& in, EventContext&) -> std::unique_ptr<OutputStream> {
-                json::array conversation = as_array(in[1]);
+                json::array conversation = take_array(in[1]);
+                ChatCall call = make_call(in, conversation);
                 conversation.push_back(text_message("user", user_text(in[0])));
                 std::unique_ptr<ReplyStream> s;
                 try {
-                    s = runtime->fn.stream(make_call(in));
+                    s = runtime->fn.stream(std::move(call));
                 } catch (const ParameterError& e) {
                     throw explain(e);
                 }

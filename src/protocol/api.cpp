@@ -160,29 +160,24 @@ private:
         auto* data = output && output->is_object() ? output->get_object().if_contains("data") : nullptr;
         if (!data || !data->is_array()) return;
         auto [it, first] = sent_.try_emplace(id);
-        json::array& before = it->second;
+        std::vector<Sent>& before = it->second;
         json::array& now = data->get_array();
-        if (first) before.resize(now.size());
+        if (before.size() < now.size()) before.resize(now.size());
         for (std::size_t i = 0; i < now.size(); ++i) {
-            const bool tail = bases && bases->has(i) && now[i].is_array();
-            if (i >= before.size()) before.resize(i + 1);
-            if (tail && !first && before[i].is_array() && before[i].get_array().size() >= bases->base[i]->size()) {
-                // `before` was built on this base: only the tails differ.
+            Sent& last = before[i];
+            if (bases && bases->has(i) && now[i].is_array()) {
+                // Only the tail is kept: the base is the same for the whole event.
                 const std::size_t base_size = bases->base[i]->size();
-                json::array edits = diff_tail(before[i].get_array(), base_size, now[i].get_array());
-                auto& kept = before[i].get_array();
-                kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(base_size), kept.end());
-                for (const auto& item : now[i].get_array()) kept.push_back(item);
-                now[i] = std::move(edits);
+                json::value tail = now[i];
+                if (first) now[i] = bases->full(i, tail);  // the client gets the whole value once
+                else if (last.tail) now[i] = diff_tails(last.value.get_array(), tail.get_array(), base_size);
+                else now[i] = diff(last.value, bases->full(i, tail));
+                last = Sent{std::move(tail), true};
                 continue;
             }
-            json::value value = tail ? bases->full(i, now[i]) : now[i];
-            if (first) {
-                now[i] = value;
-            } else {
-                now[i] = diff(before[i], value);
-            }
-            before[i] = std::move(value);
+            json::value value = now[i];
+            if (!first) now[i] = diff(last.tail && bases ? bases->full(i, last.value) : last.value, value);
+            last = Sent{std::move(value), false};
         }
     }
     static void write_json_frame(std::string& out, const json::object& m) {
@@ -191,7 +186,12 @@ private:
         out += "\n\n";
     }
 
-    std::unordered_map<std::string, json::array> sent_;  // event id -> full values last sent
+    // What was last sent of each output: its whole value, or for an output with a base, its tail.
+    struct Sent {
+        json::value value;
+        bool tail = false;
+    };
+    std::unordered_map<std::string, std::vector<Sent>> sent_;  // event id -> per output
 };
 
 // GET /call/<api>/<event_id>: the session's messages translated into named events with

@@ -198,6 +198,13 @@ json::array diff_tail(const json::array& old_value, std::size_t offset, const js
     return edits;
 }
 
+json::array diff_tails(const json::array& old_tail, const json::array& new_tail, std::size_t offset) {
+    json::array edits;
+    json::array path;
+    diff_arrays(old_tail, 0, new_tail, 0, path, edits, offset);
+    return edits;
+}
+
 json::array diff(const json::value& old_value, const json::value& new_value) {
     json::array edits;
     json::array path;

@@ -16,6 +16,9 @@ namespace json = boost::json;
 // old_value's and whose rest is `new_tail`, in O(tail) instead of O(list).
 [[nodiscard]] json::array diff_tail(const json::array& old_value, std::size_t offset, const json::array& new_tail);
 
+// The same again when only the old list's tail (its elements from `offset` on) is at hand.
+[[nodiscard]] json::array diff_tails(const json::array& old_tail, const json::array& new_tail, std::size_t offset);
+
 // Applies edits the way both Gradio clients do. Throws std::invalid_argument on a bad edit.
 [[nodiscard]] json::value apply_diff(json::value value, const json::array& edits);
 

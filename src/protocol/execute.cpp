@@ -183,16 +183,20 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     bool have_output = false;
     // A stopped or failed stream keeps the State it had reached (the partial reply stays).
     std::shared_ptr<const StreamBases> bases;  // a stream's fixed beginnings (outputs come as tails)
-    auto whole = [&bases](json::array values) {
+    // Whole values from tails, built once per event and only where needed: for the States to
+    // store (`states` true) or for the final message (the others; States are null there).
+    auto whole = [&](json::array values, bool states) {
         if (bases)
-            for (std::size_t i = 0; i < values.size(); ++i)
-                if (bases->has(i)) values[i] = bases->full(i, values[i]);
+            for (std::size_t i = 0; i < values.size() && i < dep.outputs.size(); ++i) {
+                const Component* c = app.component(dep.outputs[i]);
+                if (bases->has(i) && (c && c->is_state()) == states) values[i] = bases->full(i, values[i]);
+            }
         return values;
     };
     auto keep_state = [&] {
         if (!have_output) return;
         have_output = false;
-        last = whole(std::move(last));
+        last = whole(std::move(last), true);
         try {
             (void)store_states(app, dep, last, session);
         } catch (const StateTooLarge&) {
@@ -240,11 +244,11 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             keep_state();
             return;
         }
-        if (have_output) last = whole(std::move(last));
+        if (have_output) last = whole(std::move(last), true);
         json::array changed = have_output ? store_states(app, dep, last, session) : json::array{};
         have_output = false;
         if (last_sent.empty()) last_sent = json::array(dep.outputs.size(), nullptr);
-        else last_sent = whole(std::move(last_sent));
+        else last_sent = whole(std::move(last_sent), false);
         const double duration = seconds_since(step_started);
         queue.record_duration(dep.id, seconds_since(started));
         (void)event->complete(completed_message(
