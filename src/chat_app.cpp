@@ -26,7 +26,6 @@ struct ChatApp::Ids {
 
 namespace {
 
-const char* const chatbot_i18n = "chat_interface.chatbot";
 
 json::value translated(const char* key) {
     return json::string("__i18n__{\"__type__\": \"translation_metadata\", \"key\": \"" + std::string(key) + "\"}");

@@ -89,6 +89,13 @@ std::string display_name(const std::string& label, const char* type) {
     return label.empty() ? std::string(type) : "\"" + label + "\"";
 }
 
+// `d` to `precision` decimals; an integer for 0 (Gradio's precision).
+json::value rounded(double d, int precision) {
+    const double scale = std::pow(10.0, precision);
+    d = std::round(d * scale) / scale;
+    return precision == 0 ? json::value(static_cast<std::int64_t>(d)) : json::value(d);
+}
+
 [[noreturn]] void reject(const std::string& who, const std::string& what) { throw InputError(who + " " + what + "."); }
 
 json::value button_json(const std::variant<bool, std::string>& v) {
@@ -217,12 +224,7 @@ Component model(const Slider& s) {
         if (!v.is_number()) reject(who, "expects a number, got " + to_json(v));
         double d = v.to_number<double>();
         if (d < lo || d > hi) reject(who, "must be between " + bound(lo) + " and " + bound(hi) + ", got " + to_json(v));
-        if (precision) {
-            const double scale = std::pow(10.0, *precision);
-            d = std::round(d * scale) / scale;
-            return *precision == 0 ? json::value(static_cast<std::int64_t>(d)) : json::value(d);
-        }
-        return v;
+        return precision ? rounded(d, *precision) : v;
     };
     return c;
 }
@@ -253,12 +255,7 @@ Component model(const Number& n) {
         double d = v.to_number<double>();
         if (lo && d < *lo) reject(who, "must be at least " + to_json(number_json(*lo)) + ", got " + to_json(v));
         if (hi && d > *hi) reject(who, "must be at most " + to_json(number_json(*hi)) + ", got " + to_json(v));
-        if (precision) {
-            const double scale = std::pow(10.0, *precision);
-            d = std::round(d * scale) / scale;
-            return *precision == 0 ? json::value(static_cast<std::int64_t>(d)) : json::value(d);
-        }
-        return v;
+        return precision ? rounded(d, *precision) : v;
     };
     return c;
 }

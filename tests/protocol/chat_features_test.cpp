@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "../temp_dir.hpp"
 #include "fixture.hpp"
-#include "queue/ids.hpp"
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
@@ -17,14 +17,9 @@ using namespace gr_test;
 
 namespace {
 
-// A fresh folder under the system temp dir, removed at the end of the test.
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("gr-test-" + gradio::detail::random_hex(8));
-    TempDir() { fs::create_directories(path); }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+// A fresh folder for one test.
+struct TempDir : gr_test::TempDir {
+    TempDir() : gr_test::TempDir("gr_chat_features_test") { fs::create_directories(path()); }
 };
 
 std::string read_file(const fs::path& p) {
@@ -68,7 +63,7 @@ struct ScopedEnv {
 TEST(Flagging, EachClickAppendsOneAgreeingRow) {
     TempDir dir;
     TestServer s(echo_fn, {.flagging_mode = "manual", .flagging_options = {"Like", "Spam", "Other"},
-                           .flagging_dir = dir.path.string()});
+                           .flagging_dir = dir.path().string()});
     auto config = request(s.port, "GET", "/config").json();
     for (const auto& c : config.at("components").as_array()) {
         if (c.at("type") != "chatbot") continue;
@@ -83,7 +78,7 @@ TEST(Flagging, EachClickAppendsOneAgreeingRow) {
     EXPECT_EQ(done.at("success"), true) << json::serialize(done);
     done = run_queued(s.port, flag, json::array{json::value(chat)}, json::object{{"index", 1}, {"value", json::array{"2"}}, {"liked", "Spam"}}, "flagsess1");
     EXPECT_EQ(done.at("success"), true) << json::serialize(done);
-    const std::string csv = read_file(dir.path / "log.csv");
+    const std::string csv = read_file(dir.path() / "log.csv");
     std::vector<std::string> lines;
     std::istringstream in(csv);
     for (std::string line; std::getline(in, line);) lines.push_back(line);
@@ -96,12 +91,12 @@ TEST(Flagging, EachClickAppendsOneAgreeingRow) {
     // A malformed flag is refused and adds nothing.
     done = run_queued(s.port, flag, json::array{json::value(chat)}, json::object{{"index", 1}}, "flagsess1");
     EXPECT_EQ(done.at("success"), false);
-    EXPECT_EQ(read_file(dir.path / "log.csv"), csv);
+    EXPECT_EQ(read_file(dir.path() / "log.csv"), csv);
 }
 
 TEST(CachedExamples, EagerCacheIsComputedOnceAndSurvivesARestart) {
     TempDir dir;
-    ScopedEnv env("GRADIO_EXAMPLES_CACHE", dir.path.string());
+    ScopedEnv env("GRADIO_EXAMPLES_CACHE", dir.path().string());
     auto calls = std::make_shared<std::atomic<int>>(0);
     auto fn = [calls](const gr::Message& m, const gr::History&) -> gr::Stream {
         ++*calls;
@@ -134,7 +129,7 @@ TEST(CachedExamples, EagerCacheIsComputedOnceAndSurvivesARestart) {
 
 TEST(CachedExamples, LazyCacheIsFilledByTheFirstClickAndShared) {
     TempDir dir;
-    ScopedEnv env("GRADIO_EXAMPLES_CACHE", dir.path.string());
+    ScopedEnv env("GRADIO_EXAMPLES_CACHE", dir.path().string());
     ScopedEnv mode("GRADIO_CACHE_MODE", "lazy");
     auto calls = std::make_shared<std::atomic<int>>(0);
     auto fn = [calls](const gr::Message& m, const gr::History&) {

@@ -1,6 +1,8 @@
 // The delete_cache sweeper: ages, symbolic links, the wipe on start, a prompt stop.
 #include <gtest/gtest.h>
 
+#include "../temp_dir.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -19,25 +21,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = fs::temp_directory_path() /
-                ("gr_cache_sweeper_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
+// This file's temporary folders.
+struct TempDir : gr_test::TempDir {
+    TempDir() : gr_test::TempDir("gr_cache_sweeper_test") { std::filesystem::create_directories(path()); }
 };
 
 void write_file(const fs::path& path, std::string_view text = "x") {

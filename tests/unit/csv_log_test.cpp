@@ -1,6 +1,8 @@
 // The flagging CSV log: header/row agreement, escaping, concurrency and durability under kill -9.
 #include <gtest/gtest.h>
 
+#include "../temp_dir.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -101,24 +103,9 @@ Records parsed(const fs::path& path) {
     return records;
 }
 
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = fs::temp_directory_path() /
-                ("gr_csv_log_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
+// This file's temporary folders.
+struct TempDir : gr_test::TempDir {
+    TempDir() : gr_test::TempDir("gr_csv_log_test") {}
 };
 
 std::vector<std::string> chat_row(const std::string& conversation, int index, const std::string& flag) {

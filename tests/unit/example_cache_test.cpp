@@ -1,6 +1,8 @@
 // The on-disk example cache (cache_examples): round trips, restarts, atomic replace, bounds.
 #include <gtest/gtest.h>
 
+#include "../temp_dir.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -20,24 +22,9 @@ using gradio::detail::ExampleCacheError;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = fs::temp_directory_path() /
-                ("gr_example_cache_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
+// This file's temporary folders.
+struct TempDir : gr_test::TempDir {
+    TempDir() : gr_test::TempDir("gr_example_cache_test") {}
 };
 
 void write_file(const fs::path& path, std::string_view text) {

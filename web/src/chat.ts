@@ -56,20 +56,37 @@ export function toItems(value: unknown): Item[] {
  * all unchanged are returned as the same objects as in `prev`.
  */
 export function groupItems(items: Item[], prev: Group[] = [], consecutive = true): Group[] {
-  const groups: Group[] = [];
-  for (const item of items) {
-    const last = groups[groups.length - 1];
-    // Ungrouped, a nested thought still joins the group of its parent, so it can nest there.
-    const joins = last && last.role === item.message.role && (consecutive || hasParentIn(last.items, item));
-    if (joins) last.items.push(item);
-    else groups.push({ key: item.index, role: item.message.role, items: [item] });
+  const joins = (group: Group, item: Item) =>
+    group.role === item.message.role && (consecutive || hasParentIn(group.items, item));
+  // Leading groups that are unchanged (same items, and the next item does not join them) are
+  // kept as they are: a streamed update touches the last group only, so grouping costs a
+  // pointer comparison per message, not new objects for the whole conversation.
+  let keep = 0;
+  let next = 0;
+  for (const g of prev) {
+    const n = g.items.length;
+    if (next + n > items.length || !g.items.every((it, j) => it === items[next + j])) break;
+    const after = items[next + n];
+    if (after && joins(g, after)) break;
+    keep++;
+    next += n;
   }
-  const byKey = new Map(prev.map((g) => [g.key, g]));
-  return groups.map((g) => {
+  const groups: Group[] = prev.slice(0, keep);
+  const fresh: Group[] = [];
+  for (let i = next; i < items.length; i++) {
+    const item = items[i];
+    const last = fresh[fresh.length - 1];
+    // Ungrouped, a nested thought still joins the group of its parent, so it can nest there.
+    if (last && joins(last, item)) last.items.push(item);
+    else fresh.push({ key: item.index, role: item.message.role, items: [item] });
+  }
+  const byKey = new Map(prev.slice(keep).map((g) => [g.key, g]));
+  for (const g of fresh) {
     const old = byKey.get(g.key);
     const same = old && old.role === g.role && old.items.length === g.items.length && old.items.every((it, i) => it === g.items[i]);
-    return same ? old! : g;
-  });
+    groups.push(same ? old! : g);
+  }
+  return groups;
 }
 
 function hasParentIn(items: Item[], item: Item): boolean {
