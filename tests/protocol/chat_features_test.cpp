@@ -18,8 +18,8 @@ using namespace gr_test;
 namespace {
 
 // A fresh folder for one test.
-struct TempDir : gr_test::TempDir {
-    TempDir() : gr_test::TempDir("gr_chat_features_test") { fs::create_directories(path()); }
+struct Folder : gr_test::TempDir {
+    Folder() : gr_test::TempDir("gr_chat_features_test") { fs::create_directories(path()); }
 };
 
 std::string read_file(const fs::path& p) {
@@ -61,7 +61,7 @@ struct ScopedEnv {
 }  // namespace
 
 TEST(Flagging, EachClickAppendsOneAgreeingRow) {
-    TempDir dir;
+    Folder dir;
     TestServer s(echo_fn, {.flagging_mode = "manual", .flagging_options = {"Like", "Spam", "Other"},
                            .flagging_dir = dir.path().string()});
     auto config = request(s.port, "GET", "/config").json();
@@ -95,7 +95,7 @@ TEST(Flagging, EachClickAppendsOneAgreeingRow) {
 }
 
 TEST(CachedExamples, EagerCacheIsComputedOnceAndSurvivesARestart) {
-    TempDir dir;
+    Folder dir;
     ScopedEnv env("GRADIO_EXAMPLES_CACHE", dir.path().string());
     auto calls = std::make_shared<std::atomic<int>>(0);
     auto fn = [calls](const gr::Message& m, const gr::History&) -> gr::Stream {
@@ -128,7 +128,7 @@ TEST(CachedExamples, EagerCacheIsComputedOnceAndSurvivesARestart) {
 }
 
 TEST(CachedExamples, LazyCacheIsFilledByTheFirstClickAndShared) {
-    TempDir dir;
+    Folder dir;
     ScopedEnv env("GRADIO_EXAMPLES_CACHE", dir.path().string());
     ScopedEnv mode("GRADIO_CACHE_MODE", "lazy");
     auto calls = std::make_shared<std::atomic<int>>(0);
