@@ -3,6 +3,7 @@
 /// `gr::ChatInterface`: a chat function in, a streaming web chat UI plus Gradio's API out.
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,7 +55,7 @@ struct ChatInterfaceOptions {
     /// Shown in a collapsed accordion under the chat; their values reach fn after the history,
     /// as the C++ types fn declares: `fn(gr::Message, gr::History, std::string, double)`.
     std::vector<Component> additional_inputs{};
-    /// A label, or a whole `gr::Accordion`; "" = the translated "Additional Inputs", closed.
+    /// A label, or a whole `gr::Accordion`; "" = the translated "Additional inputs", closed.
     std::variant<std::string, Accordion> additional_inputs_accordion{};
     std::vector<Component> additional_outputs{};
     bool editable = false;
@@ -96,9 +97,13 @@ namespace detail {
 class ChatApp;
 }  // namespace detail
 
-/// A chat app around `fn(message, history)`, which returns the reply as `std::string` or
-/// streams it as a `gr::Stream` coroutine. Serves the web UI at `/` and Gradio's API
-/// (`/chat`, queue, curl flow) that `@gradio/client` and `gradio_client` call unchanged.
+/// A chat app around `fn(message, history, additional inputs...)`, which returns the reply
+/// (`std::string`, `gr::ChatMessage`, a `std::vector` of them, or `gr::Reply`) or streams it as
+/// a `gr::Generator` coroutine of one of these (`gr::Stream` for text). The additional inputs
+/// arrive as the types fn declares (`std::string`, numbers, `bool`, `gr::Value`, `std::optional`
+/// or `std::vector` of these), one per `additional_inputs` component, checked at construction.
+/// Serves the web UI at `/` and Gradio's API (`/chat`, queue, curl flow) that `@gradio/client`
+/// and `gradio_client` call unchanged.
 ///
 /// **Example**
 /// \code
