@@ -31,9 +31,21 @@ json::value translated(const char* key) {
     return json::string("__i18n__{\"__type__\": \"translation_metadata\", \"key\": \"" + std::string(key) + "\"}");
 }
 
-json::value button_value(const std::variant<bool, std::string>& v) {
-    if (const auto* b = std::get_if<bool>(&v)) return *b;
-    return json::string(std::get<std::string>(v));
+// The chatbot's value copied into chatbot_state and chatbot_value, after every step that
+// changes it (Gradio's `lambda` steps).
+Handler sync_states() {
+    return call_handler([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
+}
+
+// The textbox updates that swap submit for stop while a reply runs, and back.
+struct ButtonSwaps {
+    json::value to_stop;
+    json::value to_submit;
+};
+ButtonSwaps button_swaps(const ChatInterfaceOptions& o) {
+    const bool has_stop = !(std::holds_alternative<bool>(o.stop_btn) && !std::get<bool>(o.stop_btn));
+    return {has_stop ? update({{"submit_btn", false}, {"stop_btn", button_json(o.stop_btn)}}) : update({}),
+            update({{"submit_btn", button_json(o.submit_btn)}, {"stop_btn", false}})};
 }
 
 json::value any_json_info(const char* description) {
@@ -255,7 +267,6 @@ ChatApp::ChatApp(ChatFunction fn, ChatInterfaceOptions options)
         for (const auto& input : o.additional_inputs) fingerprint += '\x1d' + to_json(component_model(input, 0).props);
         const std::filesystem::path root = env_or("GRADIO_EXAMPLES_CACHE", ".gradio/cached_examples");
         runtime_->cache = std::make_shared<ExampleCache>(root / ExampleCache::key_for(fingerprint));
-        runtime_->lazy_cache = *o.cache_mode == "lazy";
     }
     build();
 }
@@ -356,7 +367,6 @@ std::string ChatApp::file_url(const std::string& where) {
     auto path = std::filesystem::weakly_canonical(std::filesystem::absolute(where, ec), ec);
     if (ec || !std::filesystem::is_regular_file(path, ec))
         throw ConfigError("[gr.config.20] \"" + where + "\" is neither an http(s) URL nor a readable file");
-    served_files_.push_back(path);
     app_.served_files.push_back(path.string());
     return "gradio_api/file=" + path.string();
 }
@@ -592,9 +602,6 @@ void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
 void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const auto& o = options_;
     const auto runtime = runtime_;
-    const bool has_stop = !(std::holds_alternative<bool>(o.stop_btn) && !std::get<bool>(o.stop_btn));
-    const json::value submit_btn = button_value(o.submit_btn);
-    const json::value stop_btn = button_value(o.stop_btn);
     const int chatbot = ids.chatbot, textbox = ids.textbox, saved_input = ids.saved_input,
               chatbot_state = ids.chatbot_state, chatbot_value = ids.chatbot_value, null_component = ids.null_component,
               conversation_id = ids.conversation_id, saved_conversations = ids.saved_conversations;
@@ -669,7 +676,6 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const Handler ui_submit = chat_handler([](const Reply&) -> json::value { return nullptr; });
     // API /chat: outputs [the raw reply, chatbot_state].
     const Handler api_chat = chat_handler([](const Reply& r) { return api_reply(r); });
-    const Handler sync_states = call_handler([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
     const Handler append_user = call_handler([user_text](json::array& in, EventContext&) {
         json::array chat = as_array(in[1]);
         chat.push_back(text_message("user", user_text(in[0])));
@@ -690,8 +696,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
         return json::array{0, std::move(saved)};
     });
     const json::value disable_box = update({{"interactive", false}, {"placeholder", ""}});
-    const json::value stop_swap = has_stop ? update({{"submit_btn", false}, {"stop_btn", stop_btn}}) : update({});
-    const json::value submit_restore = update({{"submit_btn", submit_btn}, {"stop_btn", false}});
+    const auto [stop_swap, submit_restore] = button_swaps(o);
     auto chat_fn = [&](Dependency& d) -> Dependency& {
         d.runs_user_code = true;
         d.concurrency_id = "chat_fn";
@@ -701,7 +706,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     };
     // After a chat run: sync the states, give the box back, save the conversation.
     auto finish_turn = [&](int run, const std::string& sync_name, const std::string& enable_name, const std::string& save_name) {
-        const int synced = b.then(run, sync_name, {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+        const int synced = b.then(run, sync_name, {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
         const int enabled = enable_name.empty()
                                 ? synced
                                 : b.then(synced, enable_name, {}, {textbox}, constant_handler({update({{"interactive", true}, {"value", nullptr}})}), true).id;
@@ -757,7 +762,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const int stopper_id = stopper.id;
     // Undo (ids 20-22).
     const int d20 = b.on({{chatbot, "undo"}}, "_pop_last_user_message_1", {chatbot}, {chatbot, textbox}, pop_turn, false).id;
-    const int d21 = b.then(d20, "lambda_9", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    const int d21 = b.then(d20, "lambda_9", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
     b.then(d21, "_save_conversation_2", {conversation_id, chatbot_state, saved_conversations}, {conversation_id, saved_conversations},
            save_conversation, false);
     // Option buttons (ids 23-26).
@@ -777,7 +782,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const int d24 = chat_fn(b.then(d23, "_submit_fn_2", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
     finish_turn(d24, "lambda_10", "", "_save_conversation_3");
     // Clear (ids 27-28): with save_history it also deletes the conversation (A6).
-    const int d27 = b.on({{chatbot, "clear"}}, "lambda_11", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    const int d27 = b.on({{chatbot, "clear"}}, "lambda_11", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
     b.then(d27, "_delete_conversation", {conversation_id, saved_conversations}, {conversation_id, saved_conversations},
            call_handler([save_history](json::array& in, EventContext&) {
                json::array saved = as_array(in[1]);
@@ -791,7 +796,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     Dependency& show_value = b.on({{chatbot_value, "change"}}, "lambda_12", {chatbot_value}, {chatbot},
                                   call_handler([](json::array& in, EventContext&) { return json::array{in[0]}; }), true);
     show_value.trigger_mode = "always_last";
-    b.then(show_value.id, "lambda_13", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
+    b.then(show_value.id, "lambda_13", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
 
     std::vector<int> cancels = {d2, d10, d24};
     // Edit (features.md A6): cut the conversation at the edited message and run fn again.
@@ -864,10 +869,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
     const auto runtime = runtime_;
     const int chatbot = ids.chatbot, textbox = ids.textbox, saved_input = ids.saved_input,
               chatbot_state = ids.chatbot_state, chatbot_value = ids.chatbot_value, null_component = ids.null_component;
-    const Handler sync_states = call_handler([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
-    const bool has_stop = !(std::holds_alternative<bool>(o.stop_btn) && !std::get<bool>(o.stop_btn));
-    const json::value stop_swap = has_stop ? update({{"submit_btn", false}, {"stop_btn", button_value(o.stop_btn)}}) : update({});
-    const json::value submit_restore = update({{"submit_btn", button_value(o.submit_btn)}, {"stop_btn", false}});
+    const auto [stop_swap, submit_restore] = button_swaps(o);
 
     // The conversation an example produces: computed by running fn to its end. With caching it
     // is stored under .gradio/cached_examples and shared by every user and restart.
@@ -907,6 +909,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         runtime->cache->put(index, to_json(chat));
         return chat;
     };
+    if (cache_examples_) cached_example_ = cached_conversation;
     auto index_of = [count = o.examples.size()](const EventContext& ctx) -> std::size_t {
         const json::value* index = ctx.event_data.is_object() ? ctx.event_data.get_object().if_contains("index") : nullptr;
         if (index && index->is_array() && !index->get_array().empty()) index = &index->get_array()[0];
@@ -942,7 +945,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
             show.runs_user_code = true;
             show.concurrency_id = "chat_fn";
             show.concurrency_limit = o.concurrency_limit;
-            b.then(show.id, "lambda_example", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
+            b.then(show.id, "lambda_example", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
         }
         return;
     }
@@ -964,7 +967,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         cached.runs_user_code = true;  // a lazy cache runs fn on the first click
         cached.concurrency_id = "chat_fn";
         cached.concurrency_limit = o.concurrency_limit;
-        const int synced = b.then(cached.id, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+        const int synced = b.then(cached.id, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
         b.then(synced, "_save_conversation_4", {ids.conversation_id, chatbot_state, ids.saved_conversations},
                {ids.conversation_id, ids.saved_conversations},
                call_handler([save = o.save_history](json::array& in, EventContext&) {
@@ -1005,7 +1008,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
     run.concurrency_limit = o.concurrency_limit;
     run.show_progress = o.show_progress;
     const int e1 = run.id;
-    const int e2 = b.then(e1, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false).id;
+    const int e2 = b.then(e1, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
     b.then(e2, "lambda_15", {}, {textbox}, constant_handler({update({{"interactive", true}, {"value", nullptr}})}), true);
     b.success(e0, "lambda_16", {}, {textbox}, constant_handler({stop_swap}), false);
     b.then(e1, "lambda_17", {}, {textbox}, constant_handler({submit_restore}), false);
@@ -1015,11 +1018,10 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
 void ChatApp::build_history_sidebar_events(AppBuilder& b, Ids& ids) {
     const int chatbot = ids.chatbot, chatbot_state = ids.chatbot_state, chatbot_value = ids.chatbot_value,
               conversation_id = ids.conversation_id, saved = ids.saved_conversations, list = *ids.history_list;
-    const Handler sync_states = call_handler([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
     // New chat: no current conversation, an empty chat.
     const int n0 = b.on({{*ids.new_chat, "click"}}, "lambda_new_chat", {}, {conversation_id, chatbot},
                         constant_handler({nullptr, json::array{}}), false).id;
-    b.then(n0, "lambda_new_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
+    b.then(n0, "lambda_new_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
     // The list of titles, whenever the saved conversations change.
     b.on({{0, "load"}, {saved, "change"}}, "_load_chat_history", {saved}, {list},
          call_handler([](json::array& in, EventContext&) {
@@ -1046,7 +1048,7 @@ void ChatApp::build_history_sidebar_events(AppBuilder& b, Ids& ids) {
                               }),
                               false);
     load.show_progress = "hidden";
-    b.then(load.id, "lambda_open_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states, false);
+    b.then(load.id, "lambda_open_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
 }
 
 void ChatApp::prepare_launch() {
@@ -1055,19 +1057,12 @@ void ChatApp::prepare_launch() {
         const std::string reset = lower(env_or("GRADIO_RESET_EXAMPLES_CACHE", "false"));
         if (reset == "true" || reset == "1") runtime_->cache->clear();
     }
-    if (cache_examples_ && !runtime_->lazy_cache) {
+    if (cache_examples_ && *o.cache_mode == "eager") {
         // Eager: every example is computed before the server answers (A2 #14).
         for (std::size_t i = 0; i < o.examples.size(); ++i) {
             if (runtime_->cache->get(i)) continue;
             log::info("caching example", {{"index", std::to_string(i)}});
-            EventContext ctx;
-            ctx.event_data = json::object{{"index", i}};
-            const Dependency* cached = nullptr;
-            for (const auto& d : app_.dependencies)
-                if (d.api_name == "_load_cached_example") cached = &d;
-            if (!cached) break;
-            json::array in = cached->inputs.empty() ? json::array{} : json::array{static_cast<std::int64_t>(i)};
-            (void)cached->handler.call(in, ctx);
+            (void)cached_example_(i);
         }
     }
     if (o.delete_cache && !sweeper_) {

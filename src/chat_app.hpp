@@ -3,6 +3,7 @@
 // ChatInterface registers (protocol.md §13), with C++ handlers around the user's chat fn.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,7 +28,6 @@ struct ChatRuntime {
     std::mutex flag_mutex;             // guards the lazy creation of `flags`
     std::shared_ptr<CsvLog> flags;     // created on the first flag
     std::shared_ptr<ExampleCache> cache;  // set when examples are cached
-    bool lazy_cache = false;
     std::mutex cache_mutex;            // one lazy computation of an example at a time
 };
 
@@ -45,8 +45,6 @@ public:
     // Launch-time work: fills the example cache ("eager" mode) and starts the delete_cache
     // sweeper. Throws gr::Error when an example cannot be computed.
     void prepare_launch();
-    // Files the server may send under /gradio_api/file= (example icons, avatars).
-    [[nodiscard]] const std::vector<std::filesystem::path>& served_files() const noexcept { return served_files_; }
 
 private:
     struct Ids;
@@ -62,7 +60,9 @@ private:
     std::shared_ptr<ChatRuntime> runtime_;
     bool cache_examples_ = false;
     bool flagging_ = false;
-    std::vector<std::filesystem::path> served_files_;
+    // The stored conversation of example i, computed (and stored) first if missing; set when
+    // examples are cached. Eager caching calls it for each example at launch.
+    std::function<json::array(std::size_t)> cached_example_;
     std::unique_ptr<CacheSweeper> sweeper_;
     App app_;
 };

@@ -98,11 +98,6 @@ json::value rounded(double d, int precision) {
 
 [[noreturn]] void reject(const std::string& who, const std::string& what) { throw InputError(who + " " + what + "."); }
 
-json::value button_json(const std::variant<bool, std::string>& v) {
-    if (const auto* b = std::get_if<bool>(&v)) return *b;
-    return json::string(std::get<std::string>(v));
-}
-
 std::size_t code_points(std::string_view text) {
     std::size_t n = 0;
     for (std::size_t i = 0; i < text.size(); ++n) {
@@ -352,6 +347,11 @@ Component model(const Radio& r) {
 }
 
 }  // namespace
+
+json::value button_json(const std::variant<bool, std::string>& v) {
+    if (const auto* b = std::get_if<bool>(&v)) return *b;
+    return json::string(std::get<std::string>(v));
+}
 
 json::array latex_delimiters_json(const std::vector<LatexDelimiter>& delimiters) {
     json::array out;

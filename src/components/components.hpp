@@ -21,7 +21,8 @@ namespace gradio::detail {
 [[nodiscard]] Component markdown_model(const Markdown& markdown);
 [[nodiscard]] Component accordion_model(const Accordion& accordion);
 
-// The props of a component as Gradio's Dataset lists them in `component_props`.
+// A submit/stop button setting as Gradio sends it: true/false, or the button's text.
+[[nodiscard]] json::value button_json(const std::variant<bool, std::string>& button);
 [[nodiscard]] json::array latex_delimiters_json(const std::vector<LatexDelimiter>& delimiters);
 
 }  // namespace gradio::detail

@@ -217,9 +217,7 @@ public:
             // Full values here: an output given as a tail is put back on its base.
             if (const auto* bases = static_cast<const StreamBases*>(attachment.get()); bases && msg == "process_generating")
                 if (auto* out_obj = m["output"].if_object())
-                    if (auto* d = out_obj->if_contains("data"); d && d->is_array())
-                        for (std::size_t i = 0; i < d->get_array().size(); ++i)
-                            if (bases->has(i)) d->get_array()[i] = bases->full(i, d->get_array()[i]);
+                    if (auto* d = out_obj->if_contains("data"); d && d->is_array()) bases->make_whole(d->get_array());
             const bool success = !m.contains("success") || m["success"] == true;
             if (msg == "process_generating" || msg == "process_completed") {
                 json::value& output = m["output"];

@@ -9,6 +9,11 @@ json::value StreamBases::full(std::size_t output, const json::value& tail) const
     return whole;
 }
 
+void StreamBases::make_whole(json::array& outputs) const {
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+        if (has(i)) outputs[i] = full(i, outputs[i]);
+}
+
 const Component* App::component(int id) const {
     // Ids are assigned 1..n in order, so this is an index lookup in practice.
     if (id >= 1 && static_cast<std::size_t>(id) <= components.size() && components[static_cast<std::size_t>(id) - 1].id == id)

@@ -66,6 +66,8 @@ struct StreamBases {
     [[nodiscard]] bool has(std::size_t output) const { return output < base.size() && base[output].has_value(); }
     // The whole value of output i from its tail.
     [[nodiscard]] json::value full(std::size_t output, const json::value& tail) const;
+    // Every output of a step made whole.
+    void make_whole(json::array& outputs) const;
 };
 
 // A streaming handler's outputs: each next() gives the output values after one more step

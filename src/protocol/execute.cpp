@@ -282,8 +282,7 @@ json::object run_direct(const App& app, const ExecuteOptions& options, const Dep
             auto stream = dep.handler.stream(inputs, context);
             if (auto first = stream->next()) {
                 outputs = std::move(*first);
-                if (auto bases = stream->bases())
-                    for (std::size_t i = 0; i < outputs.size(); ++i) outputs[i] = bases->full(i, outputs[i]);
+                if (auto bases = stream->bases()) bases->make_whole(outputs);
                 generating = true;
             } else {
                 outputs = json::array(dep.outputs.size(), nullptr);
