@@ -100,7 +100,9 @@ int main(int argc, char** argv) {
     }
     if (mode == "chunksn") {
         gr::ChatInterface demo(chunksn, {.concurrency_limit = std::nullopt, .save_history = true});
-        return demo.launch();
+        // GR_BENCH_WEB_DIR=web/dist: the page from disk, to measure UI changes without a rebuild.
+        const char* web = std::getenv("GR_BENCH_WEB_DIR");
+        return demo.launch({.web_dir = web ? web : ""});
     }
     if (mode == "hold") {
         gr::ChatInterface demo(hold);

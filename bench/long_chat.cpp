@@ -3,6 +3,7 @@
 // server within 1.5x of the same reply in an empty chat").
 //
 //   gr_long_chat --url http://127.0.0.1:PORT --pid SERVER_PID [--events 200] [--history 1000] [--chunks 50]
+//                [--only browser|api]
 //
 // The server is `bench_server chunksn` (a fn that streams as many chunks as the message says).
 // For each flow and each history length the tool puts the history into a fresh session's
@@ -118,6 +119,7 @@ int main(int argc, char** argv) {
     std::string url = "http://127.0.0.1:7860";
     long pid = 0;
     int events = 200, history = 1000, few = 5, many = 50;
+    std::string only;  // "browser" or "api": one flow (to profile it)
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string_view flag = argv[i];
         if (flag == "--url") url = argv[i + 1];
@@ -125,8 +127,9 @@ int main(int argc, char** argv) {
         else if (flag == "--events") events = std::max(1, std::atoi(argv[i + 1]));
         else if (flag == "--history") history = std::max(0, std::atoi(argv[i + 1]));
         else if (flag == "--chunks") many = std::max(2, std::atoi(argv[i + 1])), few = std::max(1, many / 10);
+        else if (flag == "--only") only = argv[i + 1];
         else {
-            std::cerr << "usage: gr_long_chat --url URL --pid SERVER_PID [--events N] [--history MESSAGES]\n";
+            std::cerr << "usage: gr_long_chat --url URL --pid SERVER_PID [--events N] [--history MESSAGES] [--chunks N] [--only browser|api]\n";
             return 2;
         }
     }
@@ -150,6 +153,10 @@ int main(int argc, char** argv) {
         double chunk_ratio[2] = {0, 0};
         int k = 0;
         for (const Case& c : {Case{"browser chain (_submit_fn)", browser_cpu_per_event}, Case{"/chat API", api_cpu_per_event}}) {
+            if (!only.empty() && std::string_view(c.name).find(only == "api" ? "/chat" : only) == std::string_view::npos) {
+                ++k;
+                continue;
+            }
             double turn[2][2];  // [empty|long][5|50 chunks]
             for (int h = 0; h < 2; ++h)
                 for (int n = 0; n < 2; ++n)

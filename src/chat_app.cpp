@@ -34,7 +34,7 @@ json::value translated(const char* key) {
 // The chatbot's value copied into chatbot_state and chatbot_value, after every step that
 // changes it (Gradio's `lambda` steps).
 Handler sync_states() {
-    return call_handler([](json::array& in, EventContext&) { return json::array{in[0], in[0]}; });
+    return call_handler([](Inputs& in, EventContext&) { return json::array{in[0], in[0]}; });
 }
 
 // The textbox updates that swap submit for stop while a reply runs, and back.
@@ -96,9 +96,9 @@ History history_of(const json::value& v) {
     }
 }
 
-json::array as_array(const json::value& v) { return v.is_array() ? v.get_array() : json::array{}; }
-// The list in `v`, moved out (no copy); an empty list for anything else.
-json::array take_array(json::value& v) { return v.is_array() ? std::move(v.get_array()) : json::array{}; }
+// A copy of the list in `v` (an empty list for anything else), in the default storage: a
+// State's value may live in an arena of its own, which a copy must not keep alive.
+json::array as_array(const json::value& v) { return v.is_array() ? json::array(v.get_array(), json::storage_ptr()) : json::array{}; }
 
 bool has_role(const json::value& m, std::string_view role) {
     if (!m.is_object()) return false;
@@ -184,9 +184,10 @@ std::string conversation_title(const json::array& conversation) {
 class ChatTurnStream final : public OutputStream {
 public:
     using First = std::function<json::value(const Reply&)>;
-    ChatTurnStream(std::unique_ptr<ReplyStream> stream, First first, json::array conversation)
+    ChatTurnStream(std::unique_ptr<ReplyStream> stream, First first, std::unique_ptr<const StreamBase> conversation)
         : stream_(std::move(stream)), first_(std::move(first)), bases_(std::make_shared<StreamBases>()) {
-        bases_->base = {std::nullopt, std::move(conversation)};
+        bases_->base.resize(2);
+        bases_->base[1] = std::move(conversation);
     }
     std::optional<json::array> next() override {
         if (!stream_->next()) return std::nullopt;
@@ -627,8 +628,9 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
 
     // One chat turn: in[0] the message, `history` (taken from in[1]), in[2..] the additional
     // inputs. The history is read in place: a long conversation is converted once, not copied.
-    auto make_call = [parameter_names](json::array& in, const json::array& history) {
-        ChatCall call{incoming_message(in[0]), history_of(history), {}};
+    auto make_call = [parameter_names](const Inputs& in, const json::value& history) {
+        // Anything but a list (a State never set) is an empty history.
+        ChatCall call{incoming_message(in[0]), history.is_array() ? history_of(history) : History{}, {}};
         for (std::size_t i = 2; i < in.size(); ++i) call.extras.push_back(from_json_value(in[i]));
         return call;
     };
@@ -643,9 +645,9 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     auto chat_handler = [runtime, make_call, explain, user_text](First first) {
         Handler h;
         if (runtime->fn.reply) {
-            h.call = [runtime, make_call, explain, user_text, first](json::array& in, EventContext&) {
-                json::array chat = take_array(in[1]);
-                ChatCall call = make_call(in, chat);
+            h.call = [runtime, make_call, explain, user_text, first](Inputs& in, EventContext&) {
+                ChatCall call = make_call(in, in[1]);
+                json::array chat = as_array(in[1]);
                 chat.push_back(text_message("user", user_text(in[0])));
                 Reply reply;
                 try {
@@ -657,17 +659,18 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
                 return json::array{first(reply), std::move(chat)};
             };
         } else {
-            h.stream = [runtime, make_call, explain, user_text, first](json::array& in, EventContext&) -> std::unique_ptr<OutputStream> {
-                json::array conversation = take_array(in[1]);
-                ChatCall call = make_call(in, conversation);
-                conversation.push_back(text_message("user", user_text(in[0])));
+            h.stream = [runtime, make_call, explain, user_text, first](Inputs& in, EventContext&) -> std::unique_ptr<OutputStream> {
+                // The history stays shared with the session: read, never copied.
+                SharedJson history = in.shared(1);
+                ChatCall call = make_call(in, *history);
                 std::unique_ptr<ReplyStream> s;
                 try {
                     s = runtime->fn.stream(std::move(call));
                 } catch (const ParameterError& e) {
                     throw explain(e);
                 }
-                return std::make_unique<ChatTurnStream>(std::move(s), first, std::move(conversation));
+                auto base = std::make_unique<StreamBase>(std::move(history), json::array{text_message("user", user_text(in[0]))});
+                return std::make_unique<ChatTurnStream>(std::move(s), first, std::move(base));
             };
         }
         return h;
@@ -676,14 +679,14 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const Handler ui_submit = chat_handler([](const Reply&) -> json::value { return nullptr; });
     // API /chat: outputs [the raw reply, chatbot_state].
     const Handler api_chat = chat_handler([](const Reply& r) { return api_reply(r); });
-    const Handler append_user = call_handler([user_text](json::array& in, EventContext&) {
+    const Handler append_user = call_handler([user_text](Inputs& in, EventContext&) {
         json::array chat = as_array(in[1]);
         chat.push_back(text_message("user", user_text(in[0])));
         return json::array{std::move(chat)};
     });
     // _save_conversation(index, conversation, saved) -> (index, saved) (features.md A9.2).
     const bool save_history = o.save_history;
-    const Handler save_conversation = call_handler([save_history](json::array& in, EventContext&) {
+    const Handler save_conversation = call_handler([save_history](Inputs& in, EventContext&) {
         if (!save_history) return json::array{in[0], in[2]};
         json::array saved = as_array(in[2]);
         const json::array conversation = as_array(in[1]);
@@ -716,7 +719,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
 
     // Submit chain (ids 0-5).
     Dependency& clear_box = b.on({{textbox, "submit"}}, "_clear_and_save_textbox", {textbox}, {textbox, saved_input},
-                                 call_handler([](json::array& in, EventContext&) {
+                                 call_handler([](Inputs& in, EventContext&) {
                                      return json::array{update({{"interactive", false}, {"placeholder", ""}, {"value", ""}}), in[0]};
                                  }),
                                  false);
@@ -739,7 +742,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     api.validate = validate_message;
     api.show_progress = "full";
     // Retry chain (ids 7-13).
-    const Handler pop_turn = call_handler([](json::array& in, EventContext&) {
+    const Handler pop_turn = call_handler([](Inputs& in, EventContext&) {
         json::array history = as_array(in[0]);
         std::string text = pop_last_turn(history);
         return json::array{std::move(history), json::value(text)};
@@ -767,7 +770,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
            save_conversation, false);
     // Option buttons (ids 23-26).
     Dependency& option = b.on({{chatbot, "option_select"}}, "option_clicked", {chatbot}, {chatbot, saved_input},
-                              call_handler([](json::array& in, EventContext& ctx) {
+                              call_handler([](Inputs& in, EventContext& ctx) {
                                   json::array chat = as_array(in[0]);
                                   std::string value;
                                   if (ctx.event_data.is_object())
@@ -784,7 +787,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     // Clear (ids 27-28): with save_history it also deletes the conversation (A6).
     const int d27 = b.on({{chatbot, "clear"}}, "lambda_11", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
     b.then(d27, "_delete_conversation", {conversation_id, saved_conversations}, {conversation_id, saved_conversations},
-           call_handler([save_history](json::array& in, EventContext&) {
+           call_handler([save_history](Inputs& in, EventContext&) {
                json::array saved = as_array(in[1]);
                if (save_history && in[0].is_int64() && in[0].get_int64() >= 0 &&
                    static_cast<std::size_t>(in[0].get_int64()) < saved.size())
@@ -794,7 +797,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
            false);
     // Programmatic updates of chatbot_value show in the chatbot (ids 29-30).
     Dependency& show_value = b.on({{chatbot_value, "change"}}, "lambda_12", {chatbot_value}, {chatbot},
-                                  call_handler([](json::array& in, EventContext&) { return json::array{in[0]}; }), true);
+                                  call_handler([](Inputs& in, EventContext&) { return json::array{in[0]}; }), true);
     show_value.trigger_mode = "always_last";
     b.then(show_value.id, "lambda_13", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
 
@@ -802,7 +805,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     // Edit (features.md A6): cut the conversation at the edited message and run fn again.
     if (o.editable) {
         Dependency& edit = b.on({{chatbot, "edit"}}, "_edit_message", {chatbot}, {chatbot, chatbot_state, saved_input},
-                                call_handler([](json::array& in, EventContext& ctx) {
+                                call_handler([](Inputs& in, EventContext& ctx) {
                                     const json::array chat = as_array(in[0]);
                                     const auto* data = ctx.event_data.is_object() ? &ctx.event_data.get_object() : nullptr;
                                     const json::value* index = data ? data->if_contains("index") : nullptr;
@@ -834,7 +837,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     // Flagging (features.md A10): one CSV row per like, dislike or option click.
     if (flagging_) {
         Dependency& flag_step = b.on({{chatbot, "like"}}, "flag", {chatbot}, {},
-                                call_handler([runtime](json::array& in, EventContext& ctx) {
+                                call_handler([runtime](Inputs& in, EventContext& ctx) {
                                     const auto* data = ctx.event_data.is_object() ? &ctx.event_data.get_object() : nullptr;
                                     if (!data) throw InputError("A flag needs Gradio's LikeData.");
                                     const json::value* index = data->if_contains("index");
@@ -927,7 +930,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         outputs.insert(outputs.end(), ids.extras.begin(), ids.extras.end());
         auto rows = example_inputs;
         Dependency& load = b.on({{table, "click"}}, "load_example", {table}, outputs,
-                                call_handler([rows](json::array& in, EventContext&) {
+                                call_handler([rows](Inputs& in, EventContext&) {
                                     const auto& row = rows.at(static_cast<std::size_t>(in[0].to_number<std::int64_t>()));
                                     json::array out{row[0]};
                                     for (std::size_t i = 2; i < row.size(); ++i) out.push_back(row[i]);
@@ -937,7 +940,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         load.show_progress = "hidden";
         if (cache_examples_) {
             Dependency& show = b.then(load.id, "_load_cached_example", {table}, {chatbot, textbox},
-                                      call_handler([cached_conversation](json::array& in, EventContext&) {
+                                      call_handler([cached_conversation](Inputs& in, EventContext&) {
                                           return json::array{cached_conversation(static_cast<std::size_t>(in[0].to_number<std::int64_t>())),
                                                              update({{"value", ""}})};
                                       }),
@@ -959,7 +962,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
     if (cache_examples_) {
         // A cached example shows its stored conversation at once, for every user (A2 #13).
         Dependency& cached = b.on({{chatbot, "example_select"}}, "_load_cached_example", {}, {chatbot},
-                                  call_handler([cached_conversation, index_of](json::array&, EventContext& ctx) {
+                                  call_handler([cached_conversation, index_of](Inputs&, EventContext& ctx) {
                                       return json::array{cached_conversation(index_of(ctx))};
                                   }),
                                   true);
@@ -970,7 +973,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         const int synced = b.then(cached.id, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
         b.then(synced, "_save_conversation_4", {ids.conversation_id, chatbot_state, ids.saved_conversations},
                {ids.conversation_id, ids.saved_conversations},
-               call_handler([save = o.save_history](json::array& in, EventContext&) {
+               call_handler([save = o.save_history](Inputs& in, EventContext&) {
                    if (!save) return json::array{in[0], in[2]};
                    json::array saved = as_array(in[2]);
                    saved.insert(saved.begin(), in[1]);
@@ -981,7 +984,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
     }
     if (!o.run_examples_on_click) {
         Dependency& fill = b.on({{chatbot, "example_select"}}, "_example_populate", {}, {textbox},
-                                call_handler([example_text](json::array&, EventContext& ctx) {
+                                call_handler([example_text](Inputs&, EventContext& ctx) {
                                     return json::array{json::value(example_text(ctx))};
                                 }),
                                 false);
@@ -990,7 +993,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
     }
     // A click sends the example (ids 31+), with the inputs' current values.
     Dependency& clicked = b.on({{chatbot, "example_select"}}, "example_clicked", {chatbot}, {chatbot, saved_input, textbox},
-                               call_handler([example_text](json::array& in, EventContext& ctx) {
+                               call_handler([example_text](Inputs& in, EventContext& ctx) {
                                    std::string text = example_text(ctx);
                                    json::array chat = as_array(in[0]);
                                    chat.push_back(text_message("user", text));
@@ -1024,7 +1027,7 @@ void ChatApp::build_history_sidebar_events(AppBuilder& b, Ids& ids) {
     b.then(n0, "lambda_new_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
     // The list of titles, whenever the saved conversations change.
     b.on({{0, "load"}, {saved, "change"}}, "_load_chat_history", {saved}, {list},
-         call_handler([](json::array& in, EventContext&) {
+         call_handler([](Inputs& in, EventContext&) {
              json::array samples;
              for (const auto& conversation : as_array(in[0]))
                  if (conversation.is_array() && !conversation.get_array().empty())
@@ -1036,7 +1039,7 @@ void ChatApp::build_history_sidebar_events(AppBuilder& b, Ids& ids) {
     Dependency& clear = b.on({{list, "click"}}, "lambda_open_chat", {}, {chatbot}, constant_handler({json::array{}}), false);
     clear.show_progress = "hidden";
     Dependency& load = b.then(clear.id, "_load_conversation", {list, saved}, {conversation_id, chatbot},
-                              call_handler([](json::array& in, EventContext&) {
+                              call_handler([](Inputs& in, EventContext&) {
                                   json::array saved_list = as_array(in[1]);
                                   // The list skips empty conversations; map the row back.
                                   std::int64_t row = in[0].to_number<std::int64_t>();

@@ -45,6 +45,14 @@ public:
     virtual void on_disconnect() {}
     // Text sent after a heartbeat interval without data ("" sends nothing).
     virtual std::string keepalive() { return {}; }
+    // A large shared text (valid UTF-8) that belongs in the last poll's output at `offset`;
+    // pieces come in order. The transport sends it from where it is, without a copy, and
+    // takes the pieces after every poll.
+    struct Piece {
+        std::size_t offset = 0;
+        std::shared_ptr<const std::string> text;
+    };
+    virtual void take_pieces(std::vector<Piece>& pieces) { pieces.clear(); }
 };
 
 struct StreamResponse {

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -168,6 +169,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
     // Chunked transfer encoding by hand, so that a header, data and the last chunk that are
     // ready together leave in one write (one system call) rather than three.
+    static constexpr std::size_t large_chunk = 16 * 1024;  // sent from where it is, not copied
     static void append_chunk(std::string& wire, std::string_view data) {
         char size[24];
         const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
@@ -183,17 +185,68 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         co_return !std::get<0>(result);
     }
 
+    // Sends `wire`, then `data` with `pieces` in it as one chunk (and the last chunk when
+    // `last`), in one gathered write: a large frame (a long conversation) goes out from where
+    // it is, without being copied again.
+    asio::awaitable<bool> write_chunk(beast::tcp_stream& stream, std::string& wire, std::string_view data,
+                                      const std::vector<StreamSource::Piece>& pieces, bool last) {
+        std::size_t total = data.size();
+        for (const auto& p : pieces) total += p.text->size();
+        char size[24];
+        const int n = std::snprintf(size, sizeof size, "%zx\r\n", total);
+        wire.append(size, static_cast<std::size_t>(n));
+        const std::string_view end = last ? std::string_view("\r\n0\r\n\r\n") : std::string_view("\r\n");
+        std::vector<asio::const_buffer> buffers{asio::buffer(wire)};
+        std::size_t at = 0;
+        for (const auto& p : pieces) {
+            const std::size_t offset = std::clamp(p.offset, at, data.size());
+            if (offset > at) buffers.push_back(asio::buffer(data.substr(at, offset - at)));
+            buffers.push_back(asio::buffer(*p.text));
+            at = offset;
+        }
+        if (at < data.size()) buffers.push_back(asio::buffer(data.substr(at)));
+        buffers.push_back(asio::buffer(end));
+        stream.expires_after(options.write_timeout);
+        auto result = co_await asio::async_write(stream, buffers, use_tuple);
+        wire.clear();
+        co_return !std::get<0>(result);
+    }
+
+    // Puts the pieces into `out` (for the rare output that needs repair as a whole).
+    static void inline_pieces(std::string& out, std::vector<StreamSource::Piece>& pieces) {
+        std::string whole;
+        std::size_t at = 0;
+        for (const auto& p : pieces) {
+            const std::size_t offset = std::clamp(p.offset, at, out.size());
+            whole.append(out, at, offset - at);
+            whole += *p.text;
+            at = offset;
+        }
+        whole.append(out, at);
+        out = std::move(whole);
+        pieces.clear();
+    }
+
     // `wire` starts with the response header, sent together with the first data.
     asio::awaitable<bool> pump(beast::tcp_stream& stream, StreamSource& source, Connection& conn, std::string wire) {
         std::string out;
+        std::vector<StreamSource::Piece> pieces;
         while (true) {
             out.clear();
             auto state = source.poll(out);
+            source.take_pieces(pieces);
             if (conn.closing && state == StreamSource::Poll::wait) state = StreamSource::Poll::done;
+            if (!pieces.empty() && !is_valid_utf8(out)) inline_pieces(out, pieces);
             (void)repair_utf8(out);
-            if (!out.empty()) append_chunk(wire, out);
-            if (state == StreamSource::Poll::done) wire += "0\r\n\r\n";
-            if (!wire.empty() && !co_await write_wire(stream, wire)) co_return false;
+            if (!pieces.empty() || out.size() >= large_chunk) {
+                const bool ok = co_await write_chunk(stream, wire, out, pieces, state == StreamSource::Poll::done);
+                pieces.clear();
+                if (!ok) co_return false;
+            } else {
+                if (!out.empty()) append_chunk(wire, out);
+                if (state == StreamSource::Poll::done) wire += "0\r\n\r\n";
+                if (!wire.empty() && !co_await write_wire(stream, wire)) co_return false;
+            }
             if (state == StreamSource::Poll::done) co_return true;
             if (state == StreamSource::Poll::ready || conn.notified.exchange(false)) continue;
             stream.expires_never();

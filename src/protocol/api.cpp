@@ -123,8 +123,16 @@ public:
         json::object message;
         std::shared_ptr<const void> attachment;
         while (session_->pop(message, &attachment)) {
-            to_diff(message, static_cast<const StreamBases*>(attachment.get()));
-            write_json_frame(out, message);
+            const auto* bases = static_cast<const StreamBases*>(attachment.get());
+            // A frame whose outputs go out whole while the message holds tails (an event's first
+            // frame, its completion) is written with the bases spliced in.
+            if (to_diff(message, bases) && bases) {
+                out += "data: ";
+                bases->write_whole(out, message, &pieces_);
+                out += "\n\n";
+            } else {
+                write_json_frame(out, message);
+            }
             if (is_completion(message) && completed(message)) return close(out);
         }
         // Nothing pending a whole heartbeat after opening (or after the last event): nothing
@@ -136,6 +144,10 @@ public:
         ++idle_beats_;
         return "data: {\"msg\":\"heartbeat\",\"event_id\":null}\n\n";
     }
+    void take_pieces(std::vector<Piece>& pieces) override {
+        pieces.clear();
+        pieces.swap(pieces_);
+    }
 
 private:
     Poll close(std::string& out) {
@@ -145,20 +157,22 @@ private:
     }
     // Turns a generating frame's values into edits against what this reader last sent of the
     // event. An output with a base comes as its tail: its edits start after the base, so a step
-    // costs O(tail) however long the conversation before it.
-    void to_diff(json::object& m, const StreamBases* bases) {
+    // costs O(tail) however long the conversation before it. Returns true when outputs with a
+    // base must go out whole (base and tail): the reader's first frame of the event, and its
+    // completion.
+    bool to_diff(json::object& m, const StreamBases* bases) {
         const auto* msg = m.if_contains("msg");
         const auto* id_value = m.if_contains("event_id");
-        if (!msg || !id_value || !id_value->is_string()) return;
+        if (!msg || !id_value || !id_value->is_string()) return false;
         const std::string id(id_value->get_string());
         if (*msg == "process_completed") {
             sent_.erase(id);
-            return;
+            return true;
         }
-        if (*msg != "process_generating") return;
+        if (*msg != "process_generating") return false;
         auto* output = m.if_contains("output");
         auto* data = output && output->is_object() ? output->get_object().if_contains("data") : nullptr;
-        if (!data || !data->is_array()) return;
+        if (!data || !data->is_array()) return false;
         auto [it, first] = sent_.try_emplace(id);
         std::vector<Sent>& before = it->second;
         json::array& now = data->get_array();
@@ -167,11 +181,14 @@ private:
             Sent& last = before[i];
             if (bases && bases->has(i) && now[i].is_array()) {
                 // Only the tail is kept: the base is the same for the whole event.
-                const std::size_t base_size = bases->base[i]->size();
                 json::value tail = now[i];
-                if (first) now[i] = bases->full(i, tail);  // the client gets the whole value once
-                else if (last.tail) now[i] = diff_tails(last.value.get_array(), tail.get_array(), base_size);
-                else now[i] = diff(last.value, bases->full(i, tail));
+                if (first) {
+                    // left as the tail: written whole with the base spliced in
+                } else if (last.tail) {
+                    now[i] = diff_tails(last.value.get_array(), tail.get_array(), bases->base[i]->size());
+                } else {
+                    now[i] = diff(last.value, bases->full(i, tail));
+                }
                 last = Sent{std::move(tail), true};
                 continue;
             }
@@ -179,6 +196,7 @@ private:
             if (!first) now[i] = diff(last.tail && bases ? bases->full(i, last.value) : last.value, value);
             last = Sent{std::move(value), false};
         }
+        return first;
     }
     static void write_json_frame(std::string& out, const json::object& m) {
         out += "data: ";
@@ -192,6 +210,7 @@ private:
         bool tail = false;
     };
     std::unordered_map<std::string, std::vector<Sent>> sent_;  // event id -> per output
+    std::vector<Piece> pieces_;  // conversations in the last poll's output, sent without a copy
 };
 
 // GET /call/<api>/<event_id>: the session's messages translated into named events with
@@ -215,7 +234,8 @@ public:
         while (session_->pop(m, &attachment)) {
             const auto msg = m["msg"].is_string() ? std::string(m["msg"].get_string()) : std::string{};
             // Full values here: an output given as a tail is put back on its base.
-            if (const auto* bases = static_cast<const StreamBases*>(attachment.get()); bases && msg == "process_generating")
+            if (const auto* bases = static_cast<const StreamBases*>(attachment.get());
+                bases && (msg == "process_generating" || msg == "process_completed"))
                 if (auto* out_obj = m["output"].if_object())
                     if (auto* d = out_obj->if_contains("data"); d && d->is_array()) bases->make_whole(d->get_array());
             const bool success = !m.contains("success") || m["success"] == true;

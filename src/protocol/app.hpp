@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 
 #include <gradio/error.hpp>
 #include <gradio/value.hpp>
+
+#include "http/message.hpp"
 
 namespace gradio::detail {
 
@@ -58,16 +61,64 @@ struct EventContext {
     const std::atomic<bool>* cancelled = nullptr;
 };
 
-// Outputs of a stream that keep a fixed beginning: output i's value at every step is
-// `base[i]` followed by what the step gives for it (its tail). A chat reply grows at the end of
-// a conversation that may be long; with a base, each step costs O(reply), not O(conversation).
+// A JSON value shared read-only by the session that keeps it and the events that read it: a
+// State's value reaches a handler without a copy, whatever its size.
+using SharedJson = std::shared_ptr<const json::value>;
+
+// A handler's input values, by position. A State's value is shared with its session, not
+// copied per event (a conversation may be long).
+class Inputs {
+public:
+    Inputs() = default;
+    explicit Inputs(json::array values) : values_(std::move(values)), shared_(values_.size()) {}
+    // Input i becomes `value`, shared.
+    void share(std::size_t i, SharedJson value);
+    [[nodiscard]] const json::value& operator[](std::size_t i) const { return shared_[i] ? *shared_[i] : values_[i]; }
+    [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return values_.empty(); }
+    // Input i as a shared value: a State's own, or a plain value moved into one.
+    [[nodiscard]] SharedJson shared(std::size_t i);
+
+private:
+    json::array values_;
+    std::vector<SharedJson> shared_;
+};
+
+// The fixed beginning of a streamed output: a shared array (the conversation so far) and what
+// follows it (the user's message). The output's value at every step is this base followed by
+// the step's tail, so a step costs O(reply), not O(conversation).
+class StreamBase {
+public:
+    StreamBase(SharedJson prefix, json::array extra);
+    [[nodiscard]] std::size_t size() const noexcept;
+    // Base and tail as one array, allocated from `storage`.
+    [[nodiscard]] json::array whole(const json::array& tail, json::storage_ptr storage = {}) const;
+    // The base's elements as compact JSON (valid UTF-8), separated by commas, without
+    // brackets: built once, then spliced into every frame that carries the whole value.
+    [[nodiscard]] const std::shared_ptr<const std::string>& text() const;
+    // Writes base and tail as one compact JSON array. With `pieces`, the base's text is not
+    // copied into `out` but listed there, to be sent from where it is.
+    void write(std::string& out, const json::array& tail, std::vector<http::StreamSource::Piece>* pieces = nullptr) const;
+
+private:
+    SharedJson prefix_;  // an array, or null
+    json::array extra_;
+    mutable std::once_flag text_once_;
+    mutable std::shared_ptr<const std::string> text_;
+};
+
+// The bases of a stream's outputs (nullptr for an output given whole at every step).
 struct StreamBases {
-    std::vector<std::optional<json::array>> base;  // per output; nullopt = an ordinary output
-    [[nodiscard]] bool has(std::size_t output) const { return output < base.size() && base[output].has_value(); }
-    // The whole value of output i from its tail.
+    std::vector<std::unique_ptr<const StreamBase>> base;
+    [[nodiscard]] bool has(std::size_t output) const { return output < base.size() && base[output] != nullptr; }
+    // The whole value of output i from its tail (a non-array tail, a State's null, as is).
     [[nodiscard]] json::value full(std::size_t output, const json::value& tail) const;
     // Every output of a step made whole.
     void make_whole(json::array& outputs) const;
+    // Writes `message`, a frame whose output data holds tails, with whole values (spliced from
+    // the bases' cached text rather than copied).
+    void write_whole(std::string& out, const json::object& message,
+                     std::vector<http::StreamSource::Piece>* pieces = nullptr) const;
 };
 
 // A streaming handler's outputs: each next() gives the output values after one more step
@@ -83,8 +134,8 @@ public:
 
 struct Handler {
     // Exactly one is set.
-    std::function<json::array(json::array& inputs, EventContext&)> call;
-    std::function<std::unique_ptr<OutputStream>(json::array& inputs, EventContext&)> stream;
+    std::function<json::array(Inputs& inputs, EventContext&)> call;
+    std::function<std::unique_ptr<OutputStream>(Inputs& inputs, EventContext&)> stream;
 };
 
 struct Target {

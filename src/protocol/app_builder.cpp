@@ -63,14 +63,14 @@ Dependency& AppBuilder::success(int previous, std::string api_name, std::vector<
     return d;
 }
 
-Handler call_handler(std::function<json::array(json::array&, EventContext&)> f) {
+Handler call_handler(std::function<json::array(Inputs&, EventContext&)> f) {
     Handler h;
     h.call = std::move(f);
     return h;
 }
 
 Handler constant_handler(json::array outputs) {
-    return call_handler([outputs = std::move(outputs)](json::array&, EventContext&) { return outputs; });
+    return call_handler([outputs = std::move(outputs)](Inputs&, EventContext&) { return outputs; });
 }
 
 json::value update(json::object props) {

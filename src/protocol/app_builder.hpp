@@ -42,7 +42,7 @@ private:
 };
 
 // Handler shorthands.
-Handler call_handler(std::function<json::array(json::array&, EventContext&)> f);
+Handler call_handler(std::function<json::array(Inputs&, EventContext&)> f);
 // Always returns `outputs`.
 Handler constant_handler(json::array outputs);
 // Gradio's update object: {"__type__": "update", ...props}.

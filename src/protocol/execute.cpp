@@ -60,32 +60,44 @@ double seconds_since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-json::array resolve_inputs(const App& app, const Dependency& dep, json::array data,
-                           const Session& session) {
-    for (std::size_t i = 0; i < dep.inputs.size() && i < data.size(); ++i) {
+Inputs resolve_inputs(const App& app, const Dependency& dep, json::array data, const Session& session) {
+    Inputs inputs(std::move(data));
+    for (std::size_t i = 0; i < dep.inputs.size() && i < inputs.size(); ++i) {
         const Component* c = app.component(dep.inputs[i]);
         if (!c) continue;
-        if (c->is_state()) data[i] = session.state(c->id, c->initial);
-        else if (c->preprocess) data[i] = c->preprocess(data[i]);  // throws InputError
+        if (c->is_state()) {
+            SharedJson value = session.state(c->id);
+            inputs.share(i, value ? std::move(value) : std::make_shared<const json::value>(c->initial));
+        } else if (c->preprocess) {
+            inputs.share(i, std::make_shared<const json::value>(c->preprocess(inputs[i])));  // throws InputError
+        }
     }
-    return data;
+    return inputs;
+}
+
+bool has_change_listener(const App& app, int component_id) {
+    for (const auto& d : app.dependencies)
+        for (const auto& t : d.targets)
+            if (t.component == component_id && t.event == "change") return true;
+    return false;
 }
 
 // Stores State outputs in the session and sends null in their place (protocol.md §5.4);
 // returns the ids of changed States that have a .change listener.
+// `whole[i]`, where set, is output i's value already built (a stream's base and tail).
 json::array store_states(const App& app, const Dependency& dep, json::array& outputs,
-                         Session& session) {
+                         Session& session, std::vector<SharedJson> whole = {}) {
     json::array changed;
     for (std::size_t i = 0; i < dep.outputs.size() && i < outputs.size(); ++i) {
         const Component* c = app.component(dep.outputs[i]);
         if (!c || !c->is_state()) continue;
-        json::value old_value = session.state(c->id, c->initial);
-        bool listened = false;
-        for (const auto& d : app.dependencies)
-            for (const auto& t : d.targets)
-                if (t.component == c->id && t.event == "change") listened = true;
-        if (listened && !python_equal(old_value, outputs[i])) changed.push_back(c->id);
-        if (!session.set_state(c->id, std::move(outputs[i])))
+        SharedJson value = i < whole.size() && whole[i] ? std::move(whole[i])
+                                                        : std::make_shared<const json::value>(std::move(outputs[i]));
+        if (has_change_listener(app, c->id)) {
+            const SharedJson old_value = session.state(c->id);
+            if (!python_equal(old_value ? *old_value : c->initial, *value)) changed.push_back(c->id);
+        }
+        if (!session.set_state(c->id, std::move(value)))
             throw StateTooLarge("This conversation is too long for the server to keep (its limit is " +
                                 std::to_string(session.limits().max_state_bytes >> 10) + " KiB); start a new chat.");
         outputs[i] = nullptr;
@@ -183,28 +195,30 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     bool have_output = false;
     // A stopped or failed stream keeps the State it had reached (the partial reply stays).
     std::shared_ptr<const StreamBases> bases;  // a stream's fixed beginnings (outputs come as tails)
-    // Whole values from tails, built once per event and only where needed: for the States to
-    // store (`states` true) or for the final message (the others; States are null there).
-    auto whole = [&](json::array values, bool states) {
+    // Whole values from tails are built once per event, only for the States to store. A State's whole value is built in an arena of its own: one allocation per block instead
+    // of one per node, and nothing to free node by node when the next turn replaces it.
+    auto whole_states = [&](const json::array& values) {
+        std::vector<SharedJson> out(values.size());
         if (bases)
             for (std::size_t i = 0; i < values.size() && i < dep.outputs.size(); ++i) {
                 const Component* c = app.component(dep.outputs[i]);
-                if (bases->has(i) && (c && c->is_state()) == states) values[i] = bases->full(i, values[i]);
+                if (bases->has(i) && c && c->is_state() && values[i].is_array())
+                    out[i] = std::make_shared<const json::value>(
+                        bases->base[i]->whole(values[i].get_array(), json::make_shared_resource<json::monotonic_resource>()));
             }
-        return values;
+        return out;
     };
     auto keep_state = [&] {
         if (!have_output) return;
         have_output = false;
-        last = whole(std::move(last), true);
         try {
-            (void)store_states(app, dep, last, session);
+            (void)store_states(app, dep, last, session, whole_states(last));
         } catch (const StateTooLarge&) {
             // the previous State stays
         }
     };
     try {
-        json::array inputs = resolve_inputs(app, dep, std::move(event->data), session);
+        Inputs inputs = resolve_inputs(app, dep, std::move(event->data), session);
         if (dep.handler.call) {
             json::array outputs = dep.handler.call(inputs, context);
             if (event->cancelled) return;
@@ -244,16 +258,16 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             keep_state();
             return;
         }
-        if (have_output) last = whole(std::move(last), true);
-        json::array changed = have_output ? store_states(app, dep, last, session) : json::array{};
+        json::array changed = have_output ? store_states(app, dep, last, session, whole_states(last)) : json::array{};
         have_output = false;
         if (last_sent.empty()) last_sent = json::array(dep.outputs.size(), nullptr);
-        else last_sent = whole(std::move(last_sent), false);
         const double duration = seconds_since(step_started);
         queue.record_duration(dep.id, seconds_since(started));
+        // Outputs with a base stay tails here: readers write them whole (the base's text is
+        // serialised once per event, not copied per frame).
         (void)event->complete(completed_message(
             id, output_object(std::move(last_sent), false, duration, queue.average_duration(dep.id), std::move(changed)),
-            true, nullptr));
+            true, nullptr), bases);
     } catch (...) {
         auto error = std::current_exception();
         keep_state();
@@ -273,7 +287,7 @@ json::object run_direct(const App& app, const ExecuteOptions& options, const Dep
     EventContext context{session->hash(), std::move(event_data), &never_cancelled};
     const auto started = Clock::now();
     try {
-        json::array inputs = resolve_inputs(app, dep, std::move(data), *session);
+        Inputs inputs = resolve_inputs(app, dep, std::move(data), *session);
         json::array outputs;
         bool generating = false;
         if (dep.handler.call) {

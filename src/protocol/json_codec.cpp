@@ -1,5 +1,6 @@
 #include "protocol/json_codec.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -31,7 +32,22 @@ void write_string(std::string& out, std::string_view s, JsonDialect dialect) {
         out += hex[unit & 0xF];
     };
     out += '"';
+    // Bytes that go out as they are (most of any text) are appended a run at a time.
+    static constexpr auto plain_table = [](bool compact) {
+        std::array<bool, 256> t{};
+        for (unsigned c = 0x20; c < 256; ++c) t[c] = c != '"' && c != '\\' && (c < 0x80 || compact);
+        return t;
+    };
+    static constexpr std::array<bool, 256> plain_compact = plain_table(true), plain_python = plain_table(false);
+    const auto& plain = dialect == JsonDialect::compact ? plain_compact : plain_python;
     for (std::size_t i = 0; i < s.size(); ++i) {
+        if (plain[static_cast<unsigned char>(s[i])]) {
+            std::size_t end = i + 1;
+            while (end < s.size() && plain[static_cast<unsigned char>(s[end])]) ++end;
+            out.append(s.data() + i, end - i);
+            i = end - 1;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         switch (c) {
         case '"': out += "\\\""; continue;
@@ -94,9 +110,11 @@ void write_double(std::string& out, double d) {
 
 }  // namespace
 
+void write_json_string(std::string& out, std::string_view s, JsonDialect dialect) { write_string(out, s, dialect); }
+
 void write_json(std::string& out, const json::value& value, JsonDialect dialect) {
-    const char* comma = dialect == JsonDialect::python ? ", " : ",";
-    const char* colon = dialect == JsonDialect::python ? ": " : ":";
+    const std::string_view comma = dialect == JsonDialect::python ? ", " : ",";
+    const std::string_view colon = dialect == JsonDialect::python ? ": " : ":";
     switch (value.kind()) {
     case json::kind::null: out += "null"; break;
     case json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;

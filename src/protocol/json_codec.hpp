@@ -23,6 +23,8 @@ void write_json(std::string& out, const json::value& value,
                 JsonDialect dialect = JsonDialect::compact);
 [[nodiscard]] std::string to_json(const json::value& value,
                                   JsonDialect dialect = JsonDialect::compact);
+// Writes `s` as a JSON string (quoted and escaped).
+void write_json_string(std::string& out, std::string_view s, JsonDialect dialect = JsonDialect::compact);
 
 // Parses a request body; returns nullopt-like null value and sets `error` on failure.
 [[nodiscard]] json::value parse_json(std::string_view text, std::string& error);

@@ -18,11 +18,11 @@ bool Event::emit(Session::Kind kind, json::object message, std::shared_ptr<const
     return true;
 }
 
-bool Event::complete(json::object message) {
+bool Event::complete(json::object message, std::shared_ptr<const void> attachment) {
     std::lock_guard lock(emit_mutex_);
     if (completed_) return false;
     completed_ = true;
-    session->push(id, Session::Kind::other, std::move(message));
+    session->push(id, Session::Kind::other, std::move(message), std::move(attachment));
     return true;
 }
 

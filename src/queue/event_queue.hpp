@@ -42,7 +42,7 @@ struct Event {
     // with it. emit() drops the message once the event is completed or cancelled.
     bool emit(Session::Kind kind, json::object message, std::shared_ptr<const void> attachment = nullptr);
     // Sends the final message unless one was sent already; returns whether it did.
-    bool complete(json::object message);
+    bool complete(json::object message, std::shared_ptr<const void> attachment = nullptr);
     [[nodiscard]] bool completed() const;
 
 private:

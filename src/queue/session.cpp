@@ -136,26 +136,28 @@ std::vector<std::shared_ptr<Event>> Session::pending_events() const {
     return out;
 }
 
-json::value Session::state(int component_id, const json::value& initial) const {
+std::shared_ptr<const json::value> Session::state(int component_id) const {
     std::lock_guard lock(mutex_);
     auto it = state_.find(component_id);
-    return it == state_.end() ? initial : it->second.first;
+    return it == state_.end() ? nullptr : it->second.first;
 }
 
-bool Session::set_state(int component_id, json::value value) {
-    const std::size_t bytes = json_footprint(value);
-    std::lock_guard lock(mutex_);
+bool Session::set_state(int component_id, std::shared_ptr<const json::value> value) {
+    const std::size_t bytes = value ? json_footprint(*value) : 0;
+    std::unique_lock lock(mutex_);
     auto& slot = state_[component_id];
     const std::size_t mine = state_bytes_ - slot.second + bytes;
     const std::size_t all = budget_->total_bytes.load() - slot.second + bytes;
     if (mine > budget_->limits.max_state_bytes || all > budget_->limits.max_total_bytes) {
-        if (slot.second == 0 && slot.first.is_null()) state_.erase(component_id);
+        if (slot.second == 0 && !slot.first) state_.erase(component_id);
         return false;
     }
     budget_->total_bytes += bytes;
     budget_->total_bytes -= slot.second;
     state_bytes_ = mine;
-    slot = {std::move(value), bytes};
+    std::swap(slot.first, value);
+    slot.second = bytes;
+    lock.unlock();  // the old value (perhaps a long conversation) is freed outside the lock
     return true;
 }
 

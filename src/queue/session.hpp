@@ -92,9 +92,13 @@ public:
     [[nodiscard]] std::vector<std::shared_ptr<Event>> pending_events() const;
 
     // --- State component values ---
-    [[nodiscard]] json::value state(int component_id, const json::value& initial) const;
+    // Shared, never copied: a State may hold a long conversation. nullptr until set.
+    [[nodiscard]] std::shared_ptr<const json::value> state(int component_id) const;
     // False (and nothing stored) when the session's State would exceed max_state_bytes.
-    bool set_state(int component_id, json::value value);
+    bool set_state(int component_id, std::shared_ptr<const json::value> value);
+    bool set_state(int component_id, json::value value) {
+        return set_state(component_id, std::make_shared<const json::value>(std::move(value)));
+    }
 
 private:
     struct Entry {
@@ -118,7 +122,7 @@ private:
     std::uint64_t reader_ = 0;       // token of the current reader, 0 = none
     std::uint64_t next_token_ = 1;
     std::unordered_map<std::string, std::weak_ptr<Event>> pending_;
-    std::map<int, std::pair<json::value, std::size_t>> state_;  // value, footprint
+    std::map<int, std::pair<std::shared_ptr<const json::value>, std::size_t>> state_;  // value, footprint
     std::size_t state_bytes_ = 0;
 };
 

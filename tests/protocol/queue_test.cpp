@@ -104,6 +104,54 @@ TEST(Queue, UiSubmitStreamsTheChatbotHistory) {
     ASSERT_EQ(out.at("changed_state_ids").as_array().size(), 1u);  // chatbot_value has a .change listener
 }
 
+// A long conversation goes out whole in the event's first frame and its completion (the base
+// spliced in from text serialised once), as tails in between; a reply's invalid UTF-8 stored
+// in the history comes back repaired, and every frame stays valid JSON.
+TEST(Queue, ALongHistoryGoesOutWholeThenAsTails) {
+    auto fn = [](gr::Message m, gr::History h) -> gr::Stream {
+        if (m.text == "bad") {
+            co_yield std::string("bad \xff byte");
+            co_return;
+        }
+        co_yield "n=" + std::to_string(h.size());
+        co_yield "n=" + std::to_string(h.size()) + "!";
+    };
+    TestServer s(fn);
+    json::array chat;
+    for (int i = 0; i < 300; ++i)
+        chat.push_back(json::object{{"role", i % 2 ? "assistant" : "user"},
+                                    {"content", json::array{json::object{{"text", "m" + std::to_string(i)}, {"type", "text"}}}}});
+    auto r = post_json(s.port, "/gradio_api/run/predict",
+                       json::serialize(json::object{{"data", json::array{chat}}, {"fn_index", 3}, {"session_hash", "long"}}));
+    ASSERT_EQ(r.status, 200) << r.body;
+    // /chat through the queue (fn 6) keeps its turn in the session's history: 302 messages.
+    join(s.port, "long", "bad");
+    {
+        SseStream stream(s.port, "/gradio_api/queue/data?session_hash=long");
+        auto m = messages(stream);
+        ASSERT_GE(m.size(), 2u);
+        EXPECT_EQ(m[m.size() - 2].at("msg"), "process_completed");
+    }
+    post_json(s.port, "/gradio_api/run/predict", R"({"data":["go"],"fn_index":0,"session_hash":"long"})");
+    join(s.port, "long", "ignored", 2);
+    SseStream stream(s.port, "/gradio_api/queue/data?session_hash=long");
+    auto m = messages(stream);
+    ASSERT_EQ(m.size(), 6u);  // estimation, starts, 2 generating, completed, close
+    auto text_of = [](const json::value& message) { return std::string(message.at("content").at(0).at("text").as_string()); };
+    const auto& first = m[2].at("output").at("data").at(1).as_array();
+    ASSERT_EQ(first.size(), 304u);  // 300 + /chat's turn + "go" + the reply
+    EXPECT_EQ(text_of(first[0]), "m0");
+    EXPECT_EQ(text_of(first[301]), "bad \xEF\xBF\xBD byte");  // U+FFFD for the invalid byte
+    EXPECT_EQ(text_of(first[302]), "go");
+    EXPECT_EQ(text_of(first[303]), "n=302");
+    EXPECT_EQ(json::serialize(m[3].at("output").at("data")), R"([[],[["append",[303,"content",0,"text"],"!"]]])");
+    EXPECT_EQ(m[4].at("msg"), "process_completed");
+    const auto& last = m[4].at("output").at("data").at(1).as_array();
+    ASSERT_EQ(last.size(), 304u);
+    EXPECT_EQ(text_of(last[300]), "bad");
+    EXPECT_EQ(text_of(last[303]), "n=302!");
+}
+
 namespace {
 // The first frame of `stream` whose msg is `msg` (skipping others), or nullopt.
 std::optional<json::object> wait_for_msg(SseStream& stream, std::string_view msg, std::chrono::milliseconds timeout = 5s) {

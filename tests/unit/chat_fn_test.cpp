@@ -64,7 +64,7 @@ const Dependency& dependency_named(const gr::detail::App& app, const std::string
 
 // The reply text of one call of a (non-streaming) handler.
 std::string call_reply(const Dependency& d, const std::string& message, bool api) {
-    json::array in{json::value(message), json::array{}};
+    gr::detail::Inputs in(json::array{json::value(message), json::array{}});
     gr::detail::EventContext ctx;
     json::array out = d.handler.call(in, ctx);
     if (api) return std::string(out.at(0).as_string());

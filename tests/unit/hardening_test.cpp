@@ -122,7 +122,7 @@ TEST(State, PerSessionAndTotalLimits) {
     auto a = std::make_shared<Session>("a", budget);
     auto b = std::make_shared<Session>("b", budget);
     EXPECT_FALSE(a->set_state(1, json::value(std::string(20000, 'x'))));
-    EXPECT_EQ(a->state(1, nullptr), nullptr);  // nothing stored
+    EXPECT_EQ(a->state(1), nullptr);  // nothing stored
     EXPECT_TRUE(a->set_state(1, json::value(std::string(8000, 'x'))));
     EXPECT_FALSE(b->set_state(1, json::value(std::string(8000, 'x'))));  // over the total
     EXPECT_TRUE(a->set_state(1, json::value("small")));                   // replacing frees
