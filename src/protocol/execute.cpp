@@ -37,7 +37,7 @@ void toast(const char* level, const std::string& message, std::optional<double> 
            const std::string& title) {
     Event* event = current_event;
     if (!event) return;
-    event->emit(Session::Kind::other,
+    event->emit(Session::Kind::toast,
                 json::object{{"msg", "log"}, {"event_id", event->id}, {"log", message}, {"level", level},
                              {"duration", duration ? json::value(*duration) : json::value(nullptr)},
                              {"visible", visible}, {"title", title}});

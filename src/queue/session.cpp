@@ -35,7 +35,13 @@ void Session::push(const std::string& event_id, Kind kind, json::object message,
     std::function<void()> wake;
     {
         std::lock_guard lock(mutex_);
-        auto tail = kind == Kind::other ? mergeable_.end() : mergeable_.find(event_id);
+        if (kind == Kind::toast) {
+            auto& unread = unread_toasts_[event_id];
+            if (unread >= max_unread_toasts) return;  // the reader lags: this toast is dropped
+            ++unread;
+        }
+        const bool ordered = kind == Kind::other || kind == Kind::toast;  // never merged
+        auto tail = ordered ? mergeable_.end() : mergeable_.find(event_id);
         const bool merge = tail != mergeable_.end() && tail->second.last->kind == kind &&
                            (kind == Kind::estimation || tail->second.unread_frames >= max_unread_frames);
         if (merge) {
@@ -43,7 +49,7 @@ void Session::push(const std::string& event_id, Kind kind, json::object message,
             tail->second.last->attachment = std::move(attachment);
         } else {
             mailbox_.push_back(Entry{event_id, kind, std::move(message), std::move(attachment)});
-            if (kind == Kind::other) {
+            if (ordered) {
                 mergeable_.erase(event_id);
             } else {
                 auto& t = mergeable_[event_id];
@@ -64,6 +70,8 @@ bool Session::pop(json::object& out, std::shared_ptr<const void>* attachment) {
         if (t->second.last == mailbox_.begin()) mergeable_.erase(t);
         else if (front.kind == Kind::generating && t->second.unread_frames > 0) --t->second.unread_frames;
     }
+    if (front.kind == Kind::toast)
+        if (auto u = unread_toasts_.find(front.event_id); u != unread_toasts_.end() && --u->second == 0) unread_toasts_.erase(u);
     out = std::move(front.message);
     if (attachment) *attachment = std::move(front.attachment);
     mailbox_.pop_front();

@@ -64,7 +64,10 @@ public:
     // `max_unread_frames` per event, after which each new one replaces the last (the latest
     // full value wins), so a stalled reader costs O(1) per event.
     static constexpr std::size_t max_unread_frames = 16;
-    enum class Kind { estimation, generating, other };
+    // Toasts (gr::Info, ...) a fn raises: beyond this many unread for one event, new ones are
+    // dropped, so a fn that raises them in a loop cannot grow a lagging reader's mailbox.
+    static constexpr std::size_t max_unread_toasts = 32;
+    enum class Kind { estimation, generating, toast, other };
     // `attachment` travels with the message (a stream's bases, for its generating frames).
     void push(const std::string& event_id, Kind kind, json::object message,
               std::shared_ptr<const void> attachment = nullptr);
@@ -118,6 +121,7 @@ private:
         std::size_t unread_frames = 0;
     };
     std::unordered_map<std::string, Tail> mergeable_;
+    std::unordered_map<std::string, std::size_t> unread_toasts_;  // per event, when non-zero
     std::function<void()> waker_;
     std::uint64_t reader_ = 0;       // token of the current reader, 0 = none
     std::uint64_t next_token_ = 1;

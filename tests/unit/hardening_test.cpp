@@ -93,6 +93,24 @@ TEST(Mailbox, LaggingReaderCostsOneEntryPerEvent) {
     EXPECT_EQ(s->mailbox_size(), 2 * cap + 2);
 }
 
+TEST(Mailbox, ToastsBeyondTheCapAreDroppedUntilRead) {
+    auto s = make_session();
+    constexpr auto cap = Session::max_unread_toasts;
+    for (int i = 0; i < 10000; ++i) s->push("e1", Session::Kind::toast, json::object{{"msg", "log"}, {"log", i}});
+    s->push("e2", Session::Kind::toast, json::object{{"msg", "log"}, {"log", -1}});  // counted per event
+    EXPECT_EQ(s->mailbox_size(), cap + 1);
+    json::object m;
+    ASSERT_TRUE(s->pop(m));
+    EXPECT_EQ(m["log"], 0);  // the first ones are kept, in order
+    s->push("e1", Session::Kind::toast, json::object{{"msg", "log"}, {"log", 10000}});  // room for one again
+    s->push("e1", Session::Kind::toast, json::object{{"msg", "log"}, {"log", 10001}});
+    EXPECT_EQ(s->mailbox_size(), cap + 1);
+    while (s->pop(m)) {
+    }
+    for (int i = 0; i < 3; ++i) s->push("e1", Session::Kind::toast, json::object{{"msg", "log"}});
+    EXPECT_EQ(s->mailbox_size(), 3u);
+}
+
 TEST(Mailbox, EstimationsReplaceEachOther) {
     auto s = make_session();
     for (int i = 0; i < 1000; ++i)
