@@ -856,8 +856,13 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
                                                 std::vector<std::string>{"conversation", "index", "value", "flag", "timestamp"});
                                         log = runtime->flags;
                                     }
-                                    log->append({to_json(in[0]), index ? to_json(*index) : "", value ? to_json(*value) : "", flag,
-                                                 utc_timestamp_now()});
+                                    try {
+                                        log->append({to_json(in[0]), index ? to_json(*index) : "", value ? to_json(*value) : "",
+                                                     flag, utc_timestamp_now()});
+                                    } catch (const CsvLogFull& e) {
+                                        log::warn("flag not saved", {{"error", e.what()}});
+                                        throw Error("The flag log is full; this flag was not saved.");
+                                    }
                                     return json::array{};
                                 }),
                                 true);

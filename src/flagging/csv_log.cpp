@@ -181,8 +181,9 @@ std::string CsvLog::format_row(const std::vector<std::string>& cells) const {
     return row;
 }
 
-CsvLog::CsvLog(std::filesystem::path dir, std::vector<std::string> header, std::size_t max_row_bytes)
-    : path_(dir / "log.csv"), header_(std::move(header)), max_row_bytes_(max_row_bytes) {
+CsvLog::CsvLog(std::filesystem::path dir, std::vector<std::string> header, std::size_t max_row_bytes,
+               std::uintmax_t max_file_bytes)
+    : path_(dir / "log.csv"), header_(std::move(header)), max_row_bytes_(max_row_bytes), max_file_bytes_(max_file_bytes) {
     if (header_.empty()) throw std::invalid_argument("CsvLog: the header needs at least one name");
     const std::string header_row = format_row(header_);
 
@@ -238,7 +239,10 @@ void CsvLog::append(const std::vector<std::string>& cells) {
     const std::string row = format_row(cells);
     const std::scoped_lock guard(mutex_);
     const FileLock lock(fd_, path_);
-    append_durably(fd_, path_, row, file_size(fd_, path_));
+    const off_t size = file_size(fd_, path_);
+    if (static_cast<std::uintmax_t>(size) + row.size() > max_file_bytes_)
+        throw CsvLogFull("CsvLog: " + path_.string() + " has reached its size limit of " + std::to_string(max_file_bytes_) + " bytes");
+    append_durably(fd_, path_, row, size);
 }
 
 std::string utc_timestamp(std::chrono::system_clock::time_point when) {

@@ -28,8 +28,16 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The log reached its size bound: the row was not written.
+class CsvLogFull : public CsvLogError {
+public:
+    using CsvLogError::CsvLogError;
+};
+
 class CsvLog {
 public:
+    // The file never grows beyond this: a client clicking flag in a loop cannot fill the disk.
+    static constexpr std::uintmax_t kDefaultMaxFileBytes = std::uintmax_t{256} << 20;
     // Rows larger than this (escaped, with separators) are refused: one write(2) of a row must
     // stay cheap, and a flag click should never append megabytes.
     static constexpr std::size_t kDefaultMaxRowBytes = std::size_t{1} << 20;
@@ -39,14 +47,15 @@ public:
     // acknowledged) is cut off first. Throws CsvLogError if the file's first record is not
     // `header`, or on I/O errors; std::invalid_argument for an empty header.
     CsvLog(std::filesystem::path dir, std::vector<std::string> header,
-           std::size_t max_row_bytes = kDefaultMaxRowBytes);
+           std::size_t max_row_bytes = kDefaultMaxRowBytes, std::uintmax_t max_file_bytes = kDefaultMaxFileBytes);
     ~CsvLog();
     CsvLog(const CsvLog&) = delete;
     CsvLog& operator=(const CsvLog&) = delete;
 
     // Appends one row and returns once it is durable. std::invalid_argument unless
     // cells.size() == header().size(); CsvLogError for a row over the bound or an I/O error
-    // (a partly written row is truncated away, so the file stays well-formed).
+    // (a partly written row is truncated away, so the file stays well-formed); CsvLogFull when
+    // the row would take the file beyond its bound.
     // Thread safety: any thread, any number of CsvLog objects or processes on the same file.
     void append(const std::vector<std::string>& cells);
 
@@ -64,6 +73,7 @@ private:
     std::filesystem::path path_;
     std::vector<std::string> header_;
     std::size_t max_row_bytes_;
+    std::uintmax_t max_file_bytes_;
     std::mutex mutex_;
     int fd_ = -1;
 };

@@ -28,6 +28,7 @@ extern char** environ;
 namespace fs = std::filesystem;
 using gradio::detail::CsvLog;
 using gradio::detail::CsvLogError;
+using gradio::detail::CsvLogFull;
 using namespace std::chrono_literals;
 
 namespace {
@@ -248,6 +249,17 @@ TEST(CsvLog, AppendRejectsTheWrongNumberOfCells) {
     EXPECT_THROW(log.append({"a", "b", "c", "d", "e", "f"}), std::invalid_argument);
     EXPECT_EQ(read_file(log.path()), before);
     EXPECT_THROW(CsvLog(dir.path() / "other", {}), std::invalid_argument);
+}
+
+TEST(CsvLog, StopsAtItsFileSizeBound) {
+    TempDir dir;
+    CsvLog log(dir.path(), {"a", "b"}, 1024, 200);  // the header takes 5 bytes, each row 101
+    log.append({std::string(97, 'x'), "1"});
+    EXPECT_THROW(log.append({std::string(97, 'x'), "2"}), CsvLogFull);
+    const std::string before = read_file(log.path());
+    EXPECT_EQ(before.size(), 5u + 101u);
+    log.append({"small", "3"});  // what still fits is written
+    EXPECT_EQ(parsed(log.path()).size(), 3u);
 }
 
 TEST(CsvLog, RefusesRowsOverTheBound) {
