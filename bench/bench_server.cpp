@@ -4,7 +4,9 @@
 //   chunks50 streams 50 growing chunks, no sleeps          (concurrency_limit: none)
 //   chunksn  streams as many chunks as the message says ("5" -> 5; default 50), no sleeps, or
 //            "50@20": 50 chunks 20 ms apart; with
-//            save_history on, so that a page can open a long saved conversation (bench/page_stream.mjs)
+//            save_history on, so that a page can open a long saved conversation (bench/page_stream.mjs);
+//            the fn takes the history as `const gr::History&`
+//   chunksn-value  the same, with the history taken by value (fn gets its own copy each turn)
 //   hold     streams one chunk, then sleeps in 50 ms steps until stop_requested()
 //            (Gradio's default concurrency_limit 1, so further events wait in the queue)
 //   longstream [TOKENS]  streams a growing reply of TOKENS tokens of 5 bytes ("word "), one
@@ -21,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,7 +44,7 @@ gr::Stream chunks50(gr::Message message, gr::History /*history*/) {
     }
 }
 
-gr::Stream chunksn(gr::Message message, gr::History /*history*/) {
+gr::Stream chunksn(gr::Message message, const gr::History& /*history*/) {
     int n = std::atoi(message.text.c_str());
     if (n < 1 || n > 100000) n = 50;
     const auto at = message.text.find('@');  // "50@20": 50 chunks, 20 ms apart
@@ -53,6 +56,9 @@ gr::Stream chunksn(gr::Message message, gr::History /*history*/) {
         co_yield reply;
     }
 }
+
+// The same with the history taken by value: fn gets its own copy each turn.
+gr::Stream chunksn_by_value(gr::Message message, gr::History history) { return chunksn(std::move(message), history); }
 
 int g_tokens = 20000;
 
@@ -98,11 +104,13 @@ int main(int argc, char** argv) {
         gr::ChatInterface demo(chunks50, {.concurrency_limit = std::nullopt});
         return demo.launch();
     }
-    if (mode == "chunksn") {
-        gr::ChatInterface demo(chunksn, {.concurrency_limit = std::nullopt, .save_history = true});
+    if (mode == "chunksn" || mode == "chunksn-value") {
+        const gr::ChatInterfaceOptions options{.concurrency_limit = std::nullopt, .save_history = true};
+        auto demo = mode == "chunksn" ? std::make_unique<gr::ChatInterface>(chunksn, options)
+                                      : std::make_unique<gr::ChatInterface>(chunksn_by_value, options);
         // GR_BENCH_WEB_DIR=web/dist: the page from disk, to measure UI changes without a rebuild.
         const char* web = std::getenv("GR_BENCH_WEB_DIR");
-        return demo.launch({.web_dir = web ? web : ""});
+        return demo->launch({.web_dir = web ? web : ""});
     }
     if (mode == "hold") {
         gr::ChatInterface demo(hold);
@@ -115,6 +123,6 @@ int main(int argc, char** argv) {
         gr::ChatInterface demo(longstream, {.concurrency_limit = std::nullopt});
         return demo.launch();
     }
-    std::fprintf(stderr, "usage: bench_server [echo|chunks50|chunksn|hold|longstream [TOKENS]]\n");
+    std::fprintf(stderr, "usage: bench_server [echo|chunks50|chunksn|chunksn-value|hold|longstream [TOKENS]]\n");
     return 2;
 }

@@ -12,6 +12,7 @@
 #include "log/log.hpp"
 #include "protocol/json_codec.hpp"
 #include "queue/ids.hpp"
+#include "queue/session.hpp"
 
 namespace gradio::detail {
 
@@ -94,6 +95,56 @@ History history_of(const json::value& v) {
     } catch (const std::invalid_argument& e) {
         throw InputError(std::string("Invalid chat history: ") + e.what());
     }
+}
+
+// The chat history converted for fn, kept with the session between turns: the same State is
+// not converted again, one made by appending to it (a turn's end) only for what was appended,
+// and a fn taking `const gr::History&` reads it without a copy.
+struct HistoryMemo {
+    // What it was converted from. Not kept alive (that would hold a second conversation in
+    // memory): the address is compared only with what a State that is alive was made from.
+    std::weak_ptr<const json::value> source;
+    const json::value* source_address = nullptr;
+    std::size_t source_size = 0;
+    std::shared_ptr<History> history;
+};
+
+std::size_t history_bytes(const History& h) {
+    std::size_t bytes = h.capacity() * sizeof(Message);
+    for (const auto& m : h) {
+        bytes += m.text.capacity() + m.content.capacity() * sizeof(ContentPart);
+        for (const auto& part : m.content) bytes += part.text.capacity() + part.component_json.capacity();
+    }
+    return bytes;
+}
+
+std::shared_ptr<const History> converted_history(EventContext& ctx, int state_id, const SharedJson& source) {
+    if (!source->is_array()) return std::make_shared<const History>();
+    if (!ctx.session) return std::make_shared<const History>(history_of(*source));
+    const json::array& now = source->get_array();
+    auto memo = std::static_pointer_cast<HistoryMemo>(ctx.session->take_derived(state_id));
+    std::shared_ptr<History> history;
+    if (memo && memo->source.lock() == source) {
+        history = std::move(memo->history);  // the same State as last turn
+    } else if (memo && memo->source_size <= now.size() &&
+               ctx.session->extends(state_id, source.get()) == memo->source_address) {
+        // This State was made by appending to the last one (a chat turn's end): only the
+        // messages after it are new. (Comparing values instead would cost more than converting.)
+        const std::size_t known = memo->source_size;
+        // Extended in place when nothing else (a fn still running) holds it.
+        history = memo->history.use_count() == 1 ? std::move(memo->history) : std::make_shared<History>(*memo->history);
+        history->reserve(now.size());
+        try {
+            for (std::size_t i = known; i < now.size(); ++i) history->push_back(message_from_json(now[i]));
+        } catch (const std::invalid_argument& e) {
+            throw InputError(std::string("Invalid chat history: ") + e.what());
+        }
+    } else {
+        history = std::make_shared<History>(history_of(*source));
+    }
+    (void)ctx.session->put_derived(state_id, std::make_shared<HistoryMemo>(HistoryMemo{source, source.get(), now.size(), history}),
+                                   history_bytes(*history));
+    return history;
 }
 
 // A copy of the list in `v` (an empty list for anything else), in the default storage: a
@@ -626,11 +677,13 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
             return {};
         };
 
-    // One chat turn: in[0] the message, `history` (taken from in[1]), in[2..] the additional
-    // inputs. The history is read in place: a long conversation is converted once, not copied.
-    auto make_call = [parameter_names](const Inputs& in, const json::value& history) {
-        // Anything but a list (a State never set) is an empty history.
-        ChatCall call{incoming_message(in[0]), history.is_array() ? history_of(history) : History{}, {}};
+    // One chat turn: in[0] the message, in[1] the history (the chatbot State, read in place and
+    // converted once per session, see converted_history), in[2..] the additional inputs.
+    const int state_id = ids.chatbot_state;
+    auto make_call = [parameter_names, state_id](Inputs& in, EventContext& ctx) {
+        ChatCall call;
+        call.message = incoming_message(in[0]);
+        call.shared_history = converted_history(ctx, state_id, in.shared(1));
         for (std::size_t i = 2; i < in.size(); ++i) call.extras.push_back(from_json_value(in[i]));
         return call;
     };
@@ -645,8 +698,8 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     auto chat_handler = [runtime, make_call, explain, user_text](First first) {
         Handler h;
         if (runtime->fn.reply) {
-            h.call = [runtime, make_call, explain, user_text, first](Inputs& in, EventContext&) {
-                ChatCall call = make_call(in, in[1]);
+            h.call = [runtime, make_call, explain, user_text, first](Inputs& in, EventContext& ctx) {
+                ChatCall call = make_call(in, ctx);
                 json::array chat = as_array(in[1]);
                 chat.push_back(text_message("user", user_text(in[0])));
                 Reply reply;
@@ -659,10 +712,10 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
                 return json::array{first(reply), std::move(chat)};
             };
         } else {
-            h.stream = [runtime, make_call, explain, user_text, first](Inputs& in, EventContext&) -> std::unique_ptr<OutputStream> {
+            h.stream = [runtime, make_call, explain, user_text, first](Inputs& in, EventContext& ctx) -> std::unique_ptr<OutputStream> {
                 // The history stays shared with the session: read, never copied.
                 SharedJson history = in.shared(1);
-                ChatCall call = make_call(in, *history);
+                ChatCall call = make_call(in, ctx);
                 std::unique_ptr<ReplyStream> s;
                 try {
                     s = runtime->fn.stream(std::move(call));

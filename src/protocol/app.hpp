@@ -54,11 +54,14 @@ struct Component {
     [[nodiscard]] bool is_state() const { return type == "state"; }
 };
 
+class Session;
+
 // What a handler sees besides its inputs.
 struct EventContext {
     std::string session_hash;
     json::value event_data;
     const std::atomic<bool>* cancelled = nullptr;
+    Session* session = nullptr;  // the caller's session, for the event's time (none in unit tests)
 };
 
 // A JSON value shared read-only by the session that keeps it and the events that read it: a
@@ -91,6 +94,8 @@ class StreamBase {
 public:
     StreamBase(SharedJson prefix, json::array extra);
     [[nodiscard]] std::size_t size() const noexcept;
+    // The shared array the base starts with (nullptr if none).
+    [[nodiscard]] const json::value* prefix() const noexcept { return prefix_.get(); }
     // Base and tail as one array, allocated from `storage`.
     [[nodiscard]] json::array whole(const json::array& tail, json::storage_ptr storage = {}) const;
     // The base's elements as compact JSON (valid UTF-8), separated by commas, without

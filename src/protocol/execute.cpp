@@ -84,20 +84,27 @@ bool has_change_listener(const App& app, int component_id) {
 
 // Stores State outputs in the session and sends null in their place (protocol.md §5.4);
 // returns the ids of changed States that have a .change listener.
-// `whole[i]`, where set, is output i's value already built (a stream's base and tail).
+// A State's value built from a stream's base and tail, and the value it extends.
+struct WholeState {
+    SharedJson value;
+    const json::value* extends = nullptr;
+};
+
+// `whole[i]`, where set, is output i's value already built.
 json::array store_states(const App& app, const Dependency& dep, json::array& outputs,
-                         Session& session, std::vector<SharedJson> whole = {}) {
+                         Session& session, std::vector<WholeState> whole = {}) {
     json::array changed;
     for (std::size_t i = 0; i < dep.outputs.size() && i < outputs.size(); ++i) {
         const Component* c = app.component(dep.outputs[i]);
         if (!c || !c->is_state()) continue;
-        SharedJson value = i < whole.size() && whole[i] ? std::move(whole[i])
-                                                        : std::make_shared<const json::value>(std::move(outputs[i]));
+        const bool built = i < whole.size() && whole[i].value;
+        SharedJson value = built ? std::move(whole[i].value) : std::make_shared<const json::value>(std::move(outputs[i]));
+        const json::value* extends = built ? whole[i].extends : nullptr;
         if (has_change_listener(app, c->id)) {
             const SharedJson old_value = session.state(c->id);
             if (!python_equal(old_value ? *old_value : c->initial, *value)) changed.push_back(c->id);
         }
-        if (!session.set_state(c->id, std::move(value)))
+        if (!session.set_state(c->id, std::move(value), extends))
             throw StateTooLarge("This conversation is too long for the server to keep (its limit is " +
                                 std::to_string(session.limits().max_state_bytes >> 10) + " KiB); start a new chat.");
         outputs[i] = nullptr;
@@ -187,7 +194,7 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     event->emit(Session::Kind::other, json::object{{"msg", "process_starts"}, {"event_id", id},
                                                    {"eta", average ? json::value(*average) : json::value(nullptr)}});
 
-    EventContext context{session.hash(), event->event_data, &event->cancelled};
+    EventContext context{session.hash(), event->event_data, &event->cancelled, &session};
     CancelScope scope(&event->cancelled, event.get());
     const auto started = Clock::now();
     json::array last;        // last full outputs, State values still in place
@@ -198,13 +205,16 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     // Whole values from tails are built once per event, only for the States to store. A State's whole value is built in an arena of its own: one allocation per block instead
     // of one per node, and nothing to free node by node when the next turn replaces it.
     auto whole_states = [&](const json::array& values) {
-        std::vector<SharedJson> out(values.size());
+        std::vector<WholeState> out(values.size());
         if (bases)
             for (std::size_t i = 0; i < values.size() && i < dep.outputs.size(); ++i) {
                 const Component* c = app.component(dep.outputs[i]);
-                if (bases->has(i) && c && c->is_state() && values[i].is_array())
-                    out[i] = std::make_shared<const json::value>(
-                        bases->base[i]->whole(values[i].get_array(), json::make_shared_resource<json::monotonic_resource>()));
+                if (bases->has(i) && c && c->is_state() && values[i].is_array()) {
+                    const StreamBase& base = *bases->base[i];
+                    out[i] = {std::make_shared<const json::value>(
+                                  base.whole(values[i].get_array(), json::make_shared_resource<json::monotonic_resource>())),
+                              base.prefix()};
+                }
             }
         return out;
     };
@@ -284,7 +294,7 @@ json::object run_direct(const App& app, const ExecuteOptions& options, const Dep
                         const std::shared_ptr<Session>& session, unsigned& status) {
     status = 200;
     std::atomic<bool> never_cancelled{false};
-    EventContext context{session->hash(), std::move(event_data), &never_cancelled};
+    EventContext context{session->hash(), std::move(event_data), &never_cancelled, session.get()};
     const auto started = Clock::now();
     try {
         Inputs inputs = resolve_inputs(app, dep, std::move(data), *session);

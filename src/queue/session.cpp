@@ -147,17 +147,57 @@ std::vector<std::shared_ptr<Event>> Session::pending_events() const {
 std::shared_ptr<const json::value> Session::state(int component_id) const {
     std::lock_guard lock(mutex_);
     auto it = state_.find(component_id);
-    return it == state_.end() ? nullptr : it->second.first;
+    return it == state_.end() ? nullptr : it->second.value;
 }
 
-bool Session::set_state(int component_id, std::shared_ptr<const json::value> value) {
+const json::value* Session::extends(int component_id, const json::value* value) const {
+    std::lock_guard lock(mutex_);
+    auto it = state_.find(component_id);
+    return it != state_.end() && it->second.value.get() == value ? it->second.extends : nullptr;
+}
+
+bool Session::set_state(int component_id, std::shared_ptr<const json::value> value, const json::value* extends) {
     const std::size_t bytes = value ? json_footprint(*value) : 0;
     std::unique_lock lock(mutex_);
     auto& slot = state_[component_id];
+    const std::size_t mine = state_bytes_ - slot.bytes + bytes;
+    const std::size_t all = budget_->total_bytes.load() - slot.bytes + bytes;
+    if (mine > budget_->limits.max_state_bytes || all > budget_->limits.max_total_bytes) {
+        if (slot.bytes == 0 && !slot.value) state_.erase(component_id);
+        return false;
+    }
+    budget_->total_bytes += bytes;
+    budget_->total_bytes -= slot.bytes;
+    state_bytes_ = mine;
+    std::swap(slot.value, value);
+    slot.bytes = bytes;
+    slot.extends = extends;
+    lock.unlock();  // the old value (perhaps a long conversation) is freed outside the lock
+    return true;
+}
+
+std::shared_ptr<void> Session::take_derived(int component_id) {
+    std::unique_lock lock(mutex_);
+    auto it = derived_.find(component_id);
+    if (it == derived_.end()) return nullptr;
+    auto [value, bytes] = std::move(it->second);
+    derived_.erase(it);
+    state_bytes_ -= bytes;
+    budget_->total_bytes -= bytes;
+    return value;
+}
+
+bool Session::put_derived(int component_id, std::shared_ptr<void> value, std::size_t bytes) {
+    std::unique_lock lock(mutex_);
+    auto& slot = derived_[component_id];
     const std::size_t mine = state_bytes_ - slot.second + bytes;
     const std::size_t all = budget_->total_bytes.load() - slot.second + bytes;
     if (mine > budget_->limits.max_state_bytes || all > budget_->limits.max_total_bytes) {
-        if (slot.second == 0 && !slot.first) state_.erase(component_id);
+        state_bytes_ -= slot.second;
+        budget_->total_bytes -= slot.second;
+        value = std::move(slot.first);  // freed below, outside the lock
+        derived_.erase(component_id);
+        lock.unlock();
         return false;
     }
     budget_->total_bytes += bytes;
@@ -165,7 +205,7 @@ bool Session::set_state(int component_id, std::shared_ptr<const json::value> val
     state_bytes_ = mine;
     std::swap(slot.first, value);
     slot.second = bytes;
-    lock.unlock();  // the old value (perhaps a long conversation) is freed outside the lock
+    lock.unlock();  // the value replaced is freed outside the lock
     return true;
 }
 

@@ -98,10 +98,22 @@ public:
     // Shared, never copied: a State may hold a long conversation. nullptr until set.
     [[nodiscard]] std::shared_ptr<const json::value> state(int component_id) const;
     // False (and nothing stored) when the session's State would exceed max_state_bytes.
-    bool set_state(int component_id, std::shared_ptr<const json::value> value);
+    // `extends`: the value this one was made from by appending to it (a chat turn's history),
+    // if any; see extends().
+    bool set_state(int component_id, std::shared_ptr<const json::value> value, const json::value* extends = nullptr);
+    // The value `value` was made from by appending, if `value` is the component's State and was
+    // stored so. An address only: compare it with a value you hold (then it cannot be stale).
+    [[nodiscard]] const json::value* extends(int component_id, const json::value* value) const;
     bool set_state(int component_id, json::value value) {
         return set_state(component_id, std::make_shared<const json::value>(std::move(value)));
     }
+
+    // --- values derived from a State (the history converted for fn), kept between turns ---
+    // Takes the one kept for `component_id` (nullptr if none): the taker may change it, then
+    // put it back. `bytes` count towards the session's State limits; false (nothing kept)
+    // beyond them.
+    [[nodiscard]] std::shared_ptr<void> take_derived(int component_id);
+    bool put_derived(int component_id, std::shared_ptr<void> value, std::size_t bytes);
 
 private:
     struct Entry {
@@ -126,8 +138,14 @@ private:
     std::uint64_t reader_ = 0;       // token of the current reader, 0 = none
     std::uint64_t next_token_ = 1;
     std::unordered_map<std::string, std::weak_ptr<Event>> pending_;
-    std::map<int, std::pair<std::shared_ptr<const json::value>, std::size_t>> state_;  // value, footprint
-    std::size_t state_bytes_ = 0;
+    struct StateSlot {
+        std::shared_ptr<const json::value> value;
+        std::size_t bytes = 0;  // footprint
+        const json::value* extends = nullptr;
+    };
+    std::map<int, StateSlot> state_;
+    std::size_t state_bytes_ = 0;  // State values and derived ones
+    std::map<int, std::pair<std::shared_ptr<void>, std::size_t>> derived_;
 };
 
 // All sessions, with O(1) lookup and LRU order.

@@ -153,6 +153,84 @@ TEST(Queue, ALongHistoryGoesOutWholeThenAsTails) {
 }
 
 namespace {
+// /chat through the queue in `session`; the reply text.
+std::string chat_turn(std::uint16_t port, const std::string& session, const std::string& message) {
+    join(port, session, message);
+    SseStream stream(port, "/gradio_api/queue/data?session_hash=" + session);
+    for (const auto& m : messages(stream))
+        if (m.at("msg") == "process_completed") return std::string(m.at("output").at("data").at(0).as_string());
+    return "(no completion)";
+}
+json::array text_chat(std::initializer_list<const char*> texts) {
+    json::array chat;
+    bool user = true;
+    for (const char* t : texts) {
+        chat.push_back(json::object{{"role", user ? "user" : "assistant"}, {"content", t}});
+        user = !user;
+    }
+    return chat;
+}
+void set_history(std::uint16_t port, const std::string& session, const json::array& chat) {
+    auto r = post_json(port, "/gradio_api/run/predict",
+                       json::serialize(json::object{{"data", json::array{chat}}, {"fn_index", 3}, {"session_hash", session}}));
+    EXPECT_EQ(r.status, 200) << r.body;
+}
+}  // namespace
+
+// The history is converted once per session and extended turn by turn; a fn taking
+// `const gr::History&` reads that copy, and whatever replaces the conversation (another
+// conversation, an extension of it) is what the next turn sees.
+TEST(Queue, HistoryIsKeptConvertedAcrossTurns) {
+    std::atomic<const gr::History*> seen{nullptr};
+    auto fn = [&](const gr::Message& m, const gr::History& h) -> gr::Stream {
+        seen = &h;
+        co_yield m.text;
+        // Built before co_yield: g++ 12 mishandles a ?: with temporaries inside a co_yield.
+        std::string reply = m.text + " n=" + std::to_string(h.size());
+        if (!h.empty()) reply += " last=" + h.back().text;
+        co_yield reply;
+    };
+    TestServer s(fn);
+    EXPECT_EQ(chat_turn(s.port, "h", "a"), "a n=0");
+    EXPECT_EQ(chat_turn(s.port, "h", "b"), "b n=2 last=a n=0");
+    const gr::History* first = seen;
+    EXPECT_EQ(chat_turn(s.port, "h", "c"), "c n=4 last=b n=2 last=a n=0");
+    EXPECT_EQ(seen.load(), first) << "the kept history is extended in place, not copied";
+    set_history(s.port, "h", text_chat({"x", "y"}));  // another conversation
+    EXPECT_EQ(chat_turn(s.port, "h", "d"), "d n=2 last=y");
+    set_history(s.port, "h", text_chat({"x", "y", "z", "w"}));  // the same one, longer
+    EXPECT_EQ(chat_turn(s.port, "h", "e"), "e n=4 last=w");
+    set_history(s.port, "h", text_chat({}));
+    EXPECT_EQ(chat_turn(s.port, "h", "f"), "f n=0");
+    EXPECT_EQ(chat_turn(s.port, "other", "g"), "g n=0");  // sessions do not share it
+}
+
+// A fn that returns its reply at once sees the same histories (converted each turn).
+TEST(Queue, AReplyFnSeesEachTurnsHistory) {
+    auto fn = [](const gr::Message& m, const gr::History& h) {
+        return m.text + " n=" + std::to_string(h.size()) + (h.empty() ? "" : " last=" + h.back().text);
+    };
+    TestServer s(fn);
+    EXPECT_EQ(chat_turn(s.port, "r", "a"), "a n=0");
+    EXPECT_EQ(chat_turn(s.port, "r", "b"), "b n=2 last=a n=0");
+    set_history(s.port, "r", text_chat({"x", "y"}));
+    EXPECT_EQ(chat_turn(s.port, "r", "c"), "c n=2 last=y");
+}
+
+// A fn taking the history by value gets its own copy: what it does to it changes nothing.
+TEST(Queue, AByValueHistoryIsTheFnsOwn) {
+    auto fn = [](gr::Message m, gr::History h) {
+        const std::size_t n = h.size();
+        h.clear();
+        return m.text + " n=" + std::to_string(n);
+    };
+    TestServer s(fn);
+    EXPECT_EQ(chat_turn(s.port, "v", "a"), "a n=0");
+    EXPECT_EQ(chat_turn(s.port, "v", "b"), "b n=2");
+    EXPECT_EQ(chat_turn(s.port, "v", "c"), "c n=4");
+}
+
+namespace {
 // The first frame of `stream` whose msg is `msg` (skipping others), or nullopt.
 std::optional<json::object> wait_for_msg(SseStream& stream, std::string_view msg, std::chrono::milliseconds timeout = 5s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -143,6 +143,9 @@ struct ChatCall {
     Message message;
     History history;
     std::vector<Value> extras;
+    /// When set, the history instead of `history`: kept by the server across turns, so that a
+    /// fn taking `const gr::History&` reads it without a copy (others get their own copy).
+    std::shared_ptr<const History> shared_history{};
 };
 
 /// A streaming reply; destroying it destroys the coroutine (and then its arguments).
@@ -196,24 +199,36 @@ struct BoundCall {
     Message message;
     History history;
     Extras extras;
+    std::shared_ptr<const History> shared_history;  // set only for a fn taking const History&
 };
 
-template <class Extras>
+// `by_ref`: fn takes `const History&`, so a shared history is lent, not copied.
+template <class Extras, bool by_ref>
 std::unique_ptr<BoundCall<Extras>> bind_call(ChatCall&& call) {
     constexpr std::size_t n = std::tuple_size_v<Extras>;
     if (call.extras.size() != n)
         throw std::invalid_argument("the function takes " + std::to_string(n) + " additional input(s), got " +
                                     std::to_string(call.extras.size()));
     Extras extras = convert_extras<Extras>(call.extras, std::make_index_sequence<n>{});
-    return std::make_unique<BoundCall<Extras>>(
-        BoundCall<Extras>{std::move(call.message), std::move(call.history), std::move(extras)});
+    if (!by_ref && call.shared_history) {
+        call.history = *call.shared_history;  // fn owns its history: its own copy
+        call.shared_history.reset();
+    }
+    return std::make_unique<BoundCall<Extras>>(BoundCall<Extras>{std::move(call.message), std::move(call.history),
+                                                                 std::move(extras), std::move(call.shared_history)});
 }
 
-template <class Fn, class Extras>
+template <bool by_ref, class Fn, class Extras>
 decltype(auto) invoke_bound(Fn& fn, BoundCall<Extras>& b) {
     return std::apply(
         [&](auto&... extra) -> decltype(auto) {
-            return std::invoke(fn, std::move(b.message), std::move(b.history), std::move(extra)...);
+            if constexpr (by_ref) {
+                // Named, so that the coroutine's reference parameter binds to the kept history
+                // itself, never to a temporary.
+                const History& history = b.shared_history ? *b.shared_history : std::as_const(b.history);
+                return std::invoke(fn, std::move(b.message), history, std::move(extra)...);
+            } else
+                return std::invoke(fn, std::move(b.message), std::move(b.history), std::move(extra)...);
         },
         b.extras);
 }
@@ -234,21 +249,21 @@ private:
     Gen gen_;
 };
 
-template <class Fn, class Extras, class Result>
+template <class Fn, class Extras, class Result, bool by_ref = false>
 ChatFunction erase_chat_function(Fn fn) {
     auto shared = std::make_shared<Fn>(std::move(fn));
     ChatFunction out;
     out.extra_kinds = parameter_list<Extras>::kinds();
     if constexpr (is_generator<std::remove_cvref_t<Result>>::value) {
         out.stream = [f = std::move(shared)](ChatCall call) -> std::unique_ptr<ReplyStream> {
-            auto args = bind_call<Extras>(std::move(call));
-            auto gen = invoke_bound(*f, *args);
+            auto args = bind_call<Extras, by_ref>(std::move(call));
+            auto gen = invoke_bound<by_ref>(*f, *args);
             return std::make_unique<BoundStream<std::remove_cvref_t<Result>, Extras>>(std::move(args), std::move(gen));
         };
     } else {
         out.reply = [f = std::move(shared)](ChatCall call) -> Reply {
-            auto args = bind_call<Extras>(std::move(call));
-            return Reply(invoke_bound(*f, *args));
+            auto args = bind_call<Extras, by_ref>(std::move(call));
+            return Reply(invoke_bound<by_ref>(*f, *args));
         };
     }
     return out;
@@ -293,8 +308,9 @@ ChatFunction make_chat_function(Fn fn) {
             static_assert(valid_result<Result>(),
                           "ChatInterface fn must return std::string, gr::ChatMessage, std::vector<gr::ChatMessage> or "
                           "gr::Reply, or be a gr::Generator (gr::Stream) of one of them");
+            constexpr bool by_ref = std::is_same_v<std::tuple_element_t<1, Args>, const History&>;
             if constexpr (head_ok && extras_ok && valid_result<Result>())
-                return erase_chat_function<Fn, Extras, Result>(std::move(fn));
+                return erase_chat_function<Fn, Extras, Result, by_ref>(std::move(fn));
         }
         return {};
     }
