@@ -107,6 +107,22 @@ inline double cpu_seconds(long pid) {
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// CPU time of all threads of a process, in seconds, to the nanosecond (the first field of
+// /proc/<pid>/task/<tid>/schedstat): for measuring spans shorter than a clock tick.
+inline double cpu_seconds_precise(long pid) {
+    if (pid <= 0) return 0;
+    std::error_code ec;
+    unsigned long long total = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::FILE* f = std::fopen((task.path() / "schedstat").c_str(), "r");
+        if (!f) continue;
+        unsigned long long ns = 0;
+        if (std::fscanf(f, "%llu", &ns) == 1) total += ns;
+        std::fclose(f);
+    }
+    return static_cast<double>(total) * 1e-9;
+}
+
 // Memory of all TCP sockets of the machine in KiB (/proc/net/sockstat "TCP: ... mem <pages>"):
 // data queued in kernel socket buffers, which VmRSS does not show.
 inline long tcp_kernel_kib() {

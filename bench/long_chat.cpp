@@ -7,15 +7,16 @@
 //
 // The server is `bench_server chunksn` (a fn that streams as many chunks as the message says).
 // For each flow and each history length the tool puts the history into a fresh session's
-// chatbot State (through the page's own `lambda` step), then runs --events events and reads
-// the server's utime+stime from /proc around them:
-//   browser  the page's queued `_submit_fn` step: queue/join + the queue/data stream (diffs)
+// chatbot State (through the page's own `lambda` step), then runs --events events and adds up
+// the server's CPU time (all threads, /proc/<pid>/task/*/schedstat) over each of them:
+//   browser  the page's queued `_submit_fn` step: queue/join + the queue/data stream (diffs).
+//            Before each event the State is set again from the history, as the page's chain
+//            does after every turn (a new value each time); that step is not measured
 //   api      POST /gradio_api/call/chat + GET its stream (full values); the State is put back
 //            to the history length every 25 events, outside the measurement
 // It does that for replies of --chunks chunks (50) and a tenth of that. Printed: CPU per turn
-// for each case, and CPU per streamed chunk, (turn_many - turn_few) / (many - few): the cost of streaming, apart from
-// what a turn costs once (reading the history for fn, the first and last frames, which carry
-// the whole conversation as the protocol wants). The ratios compare long with empty.
+// for each case, and CPU per streamed chunk, (turn_many - turn_few) / (many - few): the cost of
+// streaming, apart from what a turn costs once. The ratios compare long with empty.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -82,16 +83,21 @@ double browser_cpu_per_event(const Target& t, long pid, int events, int history,
     const int sync_fn = lookup_fn_index(t.endpoints, t.host, t.port, "lambda");
     const int save_fn = lookup_fn_index(t.endpoints, t.host, t.port, "_clear_and_save_textbox");
     const int submit_fn = lookup_fn_index(t.endpoints, t.host, t.port, "_submit_fn");
-    set_history(t, sync_fn, history_of(history), session);
+    const json::array chat = history_of(history);
     (void)exchange(t, http::verb::post, "/gradio_api/run/predict", predict_body(save_fn, json::array{json::value(message)}, session));
     const std::string join = predict_body(submit_fn, json::array{nullptr, nullptr}, session);
-    const double before = cpu_seconds(pid);
+    double total = 0;
     for (int i = 0; i < events; ++i) {
+        // As in the page, the State comes from the browser's chatbot before every turn (the
+        // chain's sync step, not measured): a new value each time, never the one of the last turn.
+        set_history(t, sync_fn, chat, session);
+        const double before = cpu_seconds_precise(pid);
         (void)exchange(t, http::verb::post, "/gradio_api/queue/join", join);
         const std::string stream = exchange(t, http::verb::get, "/gradio_api/queue/data?session_hash=" + session);
+        total += cpu_seconds_precise(pid) - before;
         if (stream.find("process_completed") == std::string::npos) throw std::runtime_error("no completion: " + stream.substr(0, 300));
     }
-    return (cpu_seconds(pid) - before) / events;
+    return total / events;
 }
 
 double api_cpu_per_event(const Target& t, long pid, int events, int history, const std::string& session,
@@ -102,13 +108,13 @@ double api_cpu_per_event(const Target& t, long pid, int events, int history, con
     const std::string call = json::serialize(json::object{{"data", json::array{json::value(message)}}, {"session_hash", session}});
     for (int done = 0; done < events;) {
         set_history(t, sync_fn, chat, session);  // each call adds two messages: start over
-        const double before = cpu_seconds(pid);
+        const double before = cpu_seconds_precise(pid);
         for (int i = 0; i < 25 && done < events; ++i, ++done) {
             auto id = json::parse(exchange(t, http::verb::post, "/gradio_api/call/chat", call)).at("event_id").as_string();
             const std::string stream = exchange(t, http::verb::get, "/gradio_api/call/chat/" + std::string(id));
             if (stream.find("event: complete") == std::string::npos) throw std::runtime_error("no completion: " + stream.substr(0, 300));
         }
-        total += cpu_seconds(pid) - before;
+        total += cpu_seconds_precise(pid) - before;
     }
     return total / events;
 }

@@ -8,6 +8,7 @@
 // against `bench_server chunksn` (it streams as many chunks as the message says, and keeps
 // save_history on: the long conversation is put into the browser's saved conversations and
 // opened from the sidebar, as a user would). Prints per-turn and per-update times and ratios.
+// GR_PAGE_ROUNDS=N takes the median of N turns instead of 5; GR_PAGE_DETAIL=1 prints each turn.
 // playwright-core comes from tests/js (npm ci there); the browser is Debian's chromium.
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -23,7 +24,7 @@ if (!url) {
 }
 const HISTORY = Number(historyArg);
 const CHUNKS = Number(chunksArg);
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.GR_PAGE_ROUNDS ?? 5);
 
 function conversation(n) {
   const out = [];
@@ -37,16 +38,18 @@ function conversation(n) {
 
 async function turnCost(page, cdp, chunks) {
   const before = await cdp.send("Performance.getMetrics");
-  const bots = await page.locator(".msg-group.bot:not(.pending) .bubble").count();
+  // The reply is a new group: its element is not the last bot group of before (a long chat is
+  // rendered from its end, so counting groups says nothing).
+  await page.evaluate(() => (window.__lastBot = [...document.querySelectorAll(".msg-group.bot:not(.pending)")].pop() ?? null));
   await page.locator(".block.textbox textarea").fill(`${chunks}@${paceArg}`);
   await page.locator(".block.textbox textarea").press("Enter");
   const last = "word ".repeat(chunks).trim();
   await page.waitForFunction(
-    ([n, want]) => {
-      const all = document.querySelectorAll(".msg-group.bot:not(.pending) .bubble");
-      return all.length > n && all[all.length - 1].textContent.trim() === want && !document.querySelector('button[aria-label="Stop"]');
+    (want) => {
+      const group = [...document.querySelectorAll(".msg-group.bot:not(.pending)")].pop();
+      return group && group !== window.__lastBot && group.querySelector(".bubble").textContent.trim() === want && !document.querySelector('button[aria-label="Stop"]');
     },
-    [bots, last],
+    last,
     { timeout: 60_000, polling: 50 },
   );
   await page.waitForTimeout(300);  // the chain's last steps (save, re-enable) and their renders
@@ -70,9 +73,13 @@ async function measure(history) {
   await page.waitForSelector(".block.textbox textarea");
   if (history > 0) {
     await page.locator(".dataset").getByText("Question number 0").first().click();
-    await page.waitForFunction((n) => document.querySelectorAll(".msg-group .bubble").length >= n / 2, history, { timeout: 60_000 });
+    // The conversation is shown once its last message is (a long one is rendered from its end).
+    await page.waitForFunction((want) => [...document.querySelectorAll(".msg-group .bubble")].pop()?.textContent.includes(want), conversation(history).at(-1).content[0].text.split(":")[0] + ":", { timeout: 60_000 });
     await page.waitForTimeout(500);
   }
+  // The pointer in the same place in both cases (opening the conversation clicked the sidebar):
+  // over the page, Chromium hit-tests it after every layout.
+  await page.mouse.move(5, 5);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
   await turnCost(page, cdp, CHUNKS);  // warm-up

@@ -11,7 +11,7 @@ void Inputs::share(std::size_t i, SharedJson value) {
 }
 
 SharedJson Inputs::shared(std::size_t i) {
-    if (!shared_.at(i)) shared_[i] = std::make_shared<const json::value>(std::move(values_[i]));
+    if (!shared_.at(i)) shared_[i] = std::make_shared<json::value>(std::move(values_[i]));
     return shared_[i];
 }
 
@@ -19,14 +19,25 @@ StreamBase::StreamBase(SharedJson prefix, json::array extra) : prefix_(std::move
     if (prefix_ && !prefix_->is_array()) prefix_ = nullptr;
 }
 
-std::size_t StreamBase::size() const noexcept { return (prefix_ ? prefix_->get_array().size() : 0) + extra_.size(); }
+// The prefix is checked each time: once its turn has ended, Session::append_state may have
+// moved a State's array out of it.
+std::size_t StreamBase::size() const noexcept {
+    return (prefix_ && prefix_->is_array() ? prefix_->get_array().size() : 0) + extra_.size();
+}
 
 json::array StreamBase::whole(const json::array& tail, json::storage_ptr storage) const {
     json::array out(std::move(storage));
     out.reserve(size() + tail.size());
-    if (prefix_)
+    if (prefix_ && prefix_->is_array())
         for (const auto& v : prefix_->get_array()) out.push_back(v);  // copied into out's storage
     for (const auto& v : extra_) out.push_back(v);
+    for (const auto& v : tail) out.push_back(v);
+    return out;
+}
+
+json::array StreamBase::after_prefix(const json::array& tail) const {
+    json::array out(extra_);
+    out.reserve(extra_.size() + tail.size());
     for (const auto& v : tail) out.push_back(v);
     return out;
 }
@@ -41,7 +52,7 @@ const std::shared_ptr<const std::string>& StreamBase::text() const {
                 write_json(text, v);
             }
         };
-        if (prefix_) add(prefix_->get_array());
+        if (prefix_ && prefix_->is_array()) add(prefix_->get_array());
         add(extra_);
         (void)http::repair_utf8(text);  // a reply's bytes are not checked before this
         text_ = std::make_shared<const std::string>(std::move(text));

@@ -65,7 +65,9 @@ struct EventContext {
 };
 
 // A JSON value shared read-only by the session that keeps it and the events that read it: a
-// State's value reaches a handler without a copy, whatever its size.
+// State's value reaches a handler without a copy, whatever its size. Always made as a
+// non-const json::value (std::make_shared<json::value>), so that Session::append_state may
+// move it into its successor once nothing else holds it.
 using SharedJson = std::shared_ptr<const json::value>;
 
 // A handler's input values, by position. A State's value is shared with its session, not
@@ -95,7 +97,9 @@ public:
     StreamBase(SharedJson prefix, json::array extra);
     [[nodiscard]] std::size_t size() const noexcept;
     // The shared array the base starts with (nullptr if none).
-    [[nodiscard]] const json::value* prefix() const noexcept { return prefix_.get(); }
+    [[nodiscard]] const SharedJson& prefix() const noexcept { return prefix_; }
+    // What follows the prefix in the whole value: the base's own elements, then `tail`.
+    [[nodiscard]] json::array after_prefix(const json::array& tail) const;
     // Base and tail as one array, allocated from `storage`.
     [[nodiscard]] json::array whole(const json::array& tail, json::storage_ptr storage = {}) const;
     // The base's elements as compact JSON (valid UTF-8), separated by commas, without

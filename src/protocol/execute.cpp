@@ -67,9 +67,9 @@ Inputs resolve_inputs(const App& app, const Dependency& dep, json::array data, c
         if (!c) continue;
         if (c->is_state()) {
             SharedJson value = session.state(c->id);
-            inputs.share(i, value ? std::move(value) : std::make_shared<const json::value>(c->initial));
+            inputs.share(i, value ? std::move(value) : std::make_shared<json::value>(c->initial));
         } else if (c->preprocess) {
-            inputs.share(i, std::make_shared<const json::value>(c->preprocess(inputs[i])));  // throws InputError
+            inputs.share(i, std::make_shared<json::value>(c->preprocess(inputs[i])));  // throws InputError
         }
     }
     return inputs;
@@ -84,10 +84,12 @@ bool has_change_listener(const App& app, int component_id) {
 
 // Stores State outputs in the session and sends null in their place (protocol.md §5.4);
 // returns the ids of changed States that have a .change listener.
-// A State's value built from a stream's base and tail, and the value it extends.
+// A State's value built from a stream's base and tail, and the value it extends; or `stored`
+// when the session has it already (appended in place).
 struct WholeState {
     SharedJson value;
     const json::value* extends = nullptr;
+    bool stored = false;
 };
 
 // `whole[i]`, where set, is output i's value already built.
@@ -97,8 +99,12 @@ json::array store_states(const App& app, const Dependency& dep, json::array& out
     for (std::size_t i = 0; i < dep.outputs.size() && i < outputs.size(); ++i) {
         const Component* c = app.component(dep.outputs[i]);
         if (!c || !c->is_state()) continue;
+        if (i < whole.size() && whole[i].stored) {
+            outputs[i] = nullptr;
+            continue;
+        }
         const bool built = i < whole.size() && whole[i].value;
-        SharedJson value = built ? std::move(whole[i].value) : std::make_shared<const json::value>(std::move(outputs[i]));
+        SharedJson value = built ? std::move(whole[i].value) : std::make_shared<json::value>(std::move(outputs[i]));
         const json::value* extends = built ? whole[i].extends : nullptr;
         if (has_change_listener(app, c->id)) {
             const SharedJson old_value = session.state(c->id);
@@ -204,17 +210,24 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     std::shared_ptr<const StreamBases> bases;  // a stream's fixed beginnings (outputs come as tails)
     // Whole values from tails are built once per event, only for the States to store. A State's whole value is built in an arena of its own: one allocation per block instead
     // of one per node, and nothing to free node by node when the next turn replaces it.
-    auto whole_states = [&](const json::array& values) {
+    // At the end of a turn (`final`), a State that nothing else holds any more is extended in
+    // place instead: the base's prefix is that State, read by this worker only (readers see
+    // States as null), held here by the inputs and the base.
+    auto whole_states = [&](const json::array& values, bool final) {
         std::vector<WholeState> out(values.size());
         if (bases)
             for (std::size_t i = 0; i < values.size() && i < dep.outputs.size(); ++i) {
                 const Component* c = app.component(dep.outputs[i]);
-                if (bases->has(i) && c && c->is_state() && values[i].is_array()) {
-                    const StreamBase& base = *bases->base[i];
-                    out[i] = {std::make_shared<const json::value>(
-                                  base.whole(values[i].get_array(), json::make_shared_resource<json::monotonic_resource>())),
-                              base.prefix()};
+                if (!bases->has(i) || !c || !c->is_state() || !values[i].is_array()) continue;
+                const StreamBase& base = *bases->base[i];
+                if (final && base.prefix() && !has_change_listener(app, c->id) &&
+                    session.append_state(c->id, base.prefix(), 2, base.after_prefix(values[i].get_array()))) {
+                    out[i].stored = true;
+                    continue;
                 }
+                out[i] = {std::make_shared<json::value>(
+                              base.whole(values[i].get_array(), json::make_shared_resource<json::monotonic_resource>())),
+                          base.prefix().get()};
             }
         return out;
     };
@@ -222,7 +235,7 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
         if (!have_output) return;
         have_output = false;
         try {
-            (void)store_states(app, dep, last, session, whole_states(last));
+            (void)store_states(app, dep, last, session, whole_states(last, false));
         } catch (const StateTooLarge&) {
             // the previous State stays
         }
@@ -268,7 +281,7 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
             keep_state();
             return;
         }
-        json::array changed = have_output ? store_states(app, dep, last, session, whole_states(last)) : json::array{};
+        json::array changed = have_output ? store_states(app, dep, last, session, whole_states(last, true)) : json::array{};
         have_output = false;
         if (last_sent.empty()) last_sent = json::array(dep.outputs.size(), nullptr);
         const double duration = seconds_since(step_started);

@@ -176,6 +176,32 @@ bool Session::set_state(int component_id, std::shared_ptr<const json::value> val
     return true;
 }
 
+bool Session::append_state(int component_id, const std::shared_ptr<const json::value>& expected, long holders,
+                           json::array more) {
+    const std::size_t bytes = json_footprint(more);
+    std::unique_lock lock(mutex_);
+    auto it = state_.find(component_id);
+    if (it == state_.end() || it->second.value != expected || !expected || !expected->is_array() ||
+        expected.use_count() != holders + 1)
+        return false;
+    StateSlot& slot = it->second;
+    const std::size_t mine = state_bytes_ + bytes;
+    if (mine > budget_->limits.max_state_bytes || budget_->total_bytes.load() + bytes > budget_->limits.max_total_bytes)
+        return false;
+    // No one else holds it and no one can get it while the lock is held: it is ours to move
+    // (every SharedJson is made as a non-const value, see app.hpp).
+    auto grown = std::make_shared<json::value>(std::move(const_cast<json::value&>(*expected)));
+    json::array& items = grown->get_array();
+    items.reserve(items.size() + more.size());
+    for (auto& v : more) items.push_back(std::move(v));
+    budget_->total_bytes += bytes;
+    state_bytes_ = mine;
+    slot.bytes += bytes;
+    slot.extends = expected.get();
+    slot.value = std::move(grown);
+    return true;
+}
+
 std::shared_ptr<void> Session::take_derived(int component_id) {
     std::unique_lock lock(mutex_);
     auto it = derived_.find(component_id);

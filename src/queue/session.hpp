@@ -101,11 +101,16 @@ public:
     // `extends`: the value this one was made from by appending to it (a chat turn's history),
     // if any; see extends().
     bool set_state(int component_id, std::shared_ptr<const json::value> value, const json::value* extends = nullptr);
+    // Replaces the State `expected` by itself with `more` appended, without copying it: its
+    // array is moved into the new value. Only while `expected` is still the component's State
+    // and held by nothing but the session and the caller's `holders` references (which must
+    // not read it afterwards); false, and nothing changed, otherwise or beyond the limits.
+    bool append_state(int component_id, const std::shared_ptr<const json::value>& expected, long holders, json::array more);
     // The value `value` was made from by appending, if `value` is the component's State and was
     // stored so. An address only: compare it with a value you hold (then it cannot be stale).
     [[nodiscard]] const json::value* extends(int component_id, const json::value* value) const;
     bool set_state(int component_id, json::value value) {
-        return set_state(component_id, std::make_shared<const json::value>(std::move(value)));
+        return set_state(component_id, std::make_shared<json::value>(std::move(value)));
     }
 
     // --- values derived from a State (the history converted for fn), kept between turns ---

@@ -7,6 +7,7 @@
 
 #include "http/message.hpp"
 #include "http/utf8.hpp"
+#include "protocol/app.hpp"
 #include "queue/event_queue.hpp"
 #include "queue/ids.hpp"
 #include "queue/session.hpp"
@@ -130,6 +131,27 @@ TEST(Mailbox, NewestReaderTakesOver) {
     EXPECT_TRUE(s->is_reader(second));
     s->detach_reader(second);
     EXPECT_FALSE(s->has_reader());
+}
+
+TEST(State, AppendInPlaceOnlyWhenNothingElseHoldsIt) {
+    SessionLimits limits;
+    limits.max_state_bytes = 100000;
+    auto s = std::make_shared<Session>("a", std::make_shared<SessionBudget>(limits));
+    ASSERT_TRUE(s->set_state(1, json::value(json::array{1, 2})));
+    SharedJson mine = s->state(1);
+    {
+        SharedJson other = s->state(1);  // another event still reads it: no
+        EXPECT_FALSE(s->append_state(1, mine, 1, json::array{3}));
+    }
+    EXPECT_FALSE(s->append_state(1, std::make_shared<json::value>(json::array{1, 2}), 1, json::array{3}));  // not the State
+    EXPECT_FALSE(s->append_state(1, mine, 1, json::array{json::string(std::string(200000, 'x'))}));  // over the limit
+    EXPECT_EQ(*s->state(1), (json::array{1, 2}));
+    ASSERT_TRUE(s->append_state(1, mine, 1, json::array{3, 4}));
+    const SharedJson now = s->state(1);
+    EXPECT_EQ(*now, (json::array{1, 2, 3, 4}));
+    EXPECT_NE(now.get(), mine.get());             // a new value, so nothing mistakes it for the old one
+    EXPECT_EQ(s->extends(1, now.get()), mine.get());  // made from it by appending
+    EXPECT_EQ(s->extends(1, mine.get()), nullptr);
 }
 
 TEST(State, PerSessionAndTotalLimits) {

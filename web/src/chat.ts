@@ -25,16 +25,26 @@ export interface Node {
 const itemCache = new WeakMap<object, Item>();
 
 /** Messages to show, in order; system messages are kept in the value but never rendered. */
-export function toItems(value: unknown): Item[] {
+export function toItems(value: unknown, prev?: { value: unknown; items: Item[] }): Item[] {
   if (!Array.isArray(value)) return [];
-  const out: Item[] = [];
-  value.forEach((m: ChatMessage, index) => {
-    if (!m || typeof m !== "object" || m.role === "system") return;
+  // With the previous value given, the items of its leading messages that are still the same
+  // objects are kept: a streamed update then costs a pointer comparison per message.
+  let start = 0;
+  let out: Item[] = [];
+  if (prev && Array.isArray(prev.value)) {
+    start = sharedPrefix(prev.value, value);
+    let k = prev.items.length;
+    while (k > 0 && prev.items[k - 1].index >= start) k--;
+    out = prev.items.slice(0, k);
+  }
+  for (let index = start; index < value.length; index++) {
+    const m: ChatMessage = value[index];
+    if (!m || typeof m !== "object" || m.role === "system") continue;
     // Reuse the Item for an unchanged message object so keyed views skip it.
     const cached = itemCache.get(m);
     if (cached && cached.index === index) {
       out.push(cached);
-      return;
+      continue;
     }
     const parts: ContentPart[] =
       typeof m.content === "string"
@@ -47,25 +57,56 @@ export function toItems(value: unknown): Item[] {
     const item = { index, message: m, parts };
     itemCache.set(m, item);
     out.push(item);
-  });
+  }
   return out;
+}
+
+/** How many leading elements two message lists share (the same objects at the same places). */
+export function sharedPrefix(a: unknown, b: unknown): number {
+  if (!Array.isArray(a) || !Array.isArray(b)) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
 }
 
 /**
  * Groups consecutive same-role messages (`group_consecutive_messages`). Groups whose items are
- * all unchanged are returned as the same objects as in `prev`.
+ * all unchanged are returned as the same objects as in `prev`. `unchangedBefore`: the messages
+ * before this index are the same as when `prev` was made from them, with the same
+ * `consecutive` (toItems then gave the same items for them).
  */
-export function groupItems(items: Item[], prev: Group[] = [], consecutive = true): Group[] {
+export function groupItems(items: Item[], prev: Group[] = [], consecutive = true, unchangedBefore = 0): Group[] {
   const joins = (group: Group, item: Item) =>
     group.role === item.message.role && (consecutive || hasParentIn(group.items, item));
   // Leading groups that are unchanged (same items, and the next item does not join them) are
-  // kept as they are: a streamed update touches the last group only, so grouping costs a
-  // pointer comparison per message, not new objects for the whole conversation.
+  // kept as they are: a streamed update touches the last group only, so grouping makes new
+  // objects for that group alone, not for the whole conversation.
   let keep = 0;
   let next = 0;
-  for (const g of prev) {
+  if (unchangedBefore > 0) {
+    // The groups made of unchanged messages only, found by binary search; the last of them is
+    // checked below like any other (the next message may now join it).
+    let lo = 0;
+    let hi = prev.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (prev[mid].items[prev[mid].items.length - 1].index < unchangedBefore) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 1) {
+      const end = prev[lo - 2].items[prev[lo - 2].items.length - 1];
+      const at = positionOf(items, end.index);
+      if (items[at] === end) {
+        keep = lo - 1;
+        next = at + 1;
+      }
+    }
+  }
+  outer: for (const g of prev.slice(keep)) {
     const n = g.items.length;
-    if (next + n > items.length || !g.items.every((it, j) => it === items[next + j])) break;
+    if (next + n > items.length) break;
+    for (let j = 0; j < n; j++) if (g.items[j] !== items[next + j]) break outer;
     const after = items[next + n];
     if (after && joins(g, after)) break;
     keep++;
@@ -87,6 +128,18 @@ export function groupItems(items: Item[], prev: Group[] = [], consecutive = true
     groups.push(same ? old! : g);
   }
   return groups;
+}
+
+/** Position in `items` (ordered by index) of the item with message index `index`, or -1. */
+function positionOf(items: Item[], index: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < items.length && items[lo].index === index ? lo : -1;
 }
 
 function hasParentIn(items: Item[], item: Item): boolean {

@@ -7,6 +7,7 @@ import { Runner } from "../src/api/runner";
 import type { AppConfig, Dependency } from "../src/api/types";
 import { ReactiveStore } from "../src/store.svelte";
 import { UIState } from "../src/ui.svelte";
+import { groupItems, sharedPrefix, toItems, type Group, type Item } from "../src/chat";
 import { fixture } from "./helpers";
 
 const CHAT = 1;
@@ -649,5 +650,181 @@ describe("options (suggested replies)", () => {
     // Options of an older reply do not show.
     setChat([user("q"), ...reply, user("next"), bot("plain")]);
     expect($$("button.option")).toHaveLength(0);
+  });
+});
+
+// ---------------------------------------------------------------- long conversations
+
+describe("long conversations: the latest groups are rendered, earlier ones as the reader scrolls up", () => {
+  // jsdom has no IntersectionObserver (the chat then renders everything): a stand-in whose
+  // callback the test calls as if the sentinel above the rendered groups came into view.
+  class FakeObserver {
+    static all: FakeObserver[] = [];
+    targets = new Set<Element>();
+    constructor(readonly callback: IntersectionObserverCallback) {
+      FakeObserver.all.push(this);
+    }
+    observe(t: Element) {
+      this.targets.add(t);
+    }
+    unobserve(t: Element) {
+      this.targets.delete(t);
+    }
+    disconnect() {
+      this.targets.clear();
+    }
+    takeRecords() {
+      return [];
+    }
+  }
+  function scrollToSentinel() {
+    const sentinel = $(".messages > .reveal");
+    const io = FakeObserver.all.find((o) => o.targets.has(sentinel))!;
+    io.callback([{ isIntersecting: true, target: sentinel } as unknown as IntersectionObserverEntry], io as unknown as IntersectionObserver);
+    flushSync();
+  }
+  const pairs = (n: number, tag = "") => Array.from({ length: n }, (_, i) => [user(`q${tag}${i}`), bot(`a${tag}${i}`)]).flat();
+  const texts = () => $$(".msg-group .bubble").map((b) => b.textContent!.trim());
+
+  beforeEach(() => {
+    FakeObserver.all = [];
+    vi.stubGlobal("IntersectionObserver", FakeObserver);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("renders the last 40 groups; the sentinel reveals 40 more at a time, down to the first", () => {
+    mountChat();
+    setChat(pairs(100));
+    expect(texts()).toHaveLength(40);
+    expect(texts()[0]).toBe("q80");
+    expect(texts().at(-1)).toBe("a99");
+    const shown = $$(".msg-group")[0];
+    scrollToSentinel();
+    expect(texts()).toHaveLength(80);
+    expect(texts()[0]).toBe("q60");
+    expect($$(".msg-group")[40]).toBe(shown); // prepended, the rendered ones untouched
+    for (let i = 0; i < 3; i++) scrollToSentinel();
+    expect(texts()).toEqual(pairs(100).map((m) => m.content[0].text));
+    expect($(".messages > .reveal")).toBeNull();
+  });
+
+  it("keeps its first group while a reply streams; a sent message trims back to the end", () => {
+    mountChat();
+    const value = pairs(100);
+    setChat(value);
+    for (let i = 0; i < 3; i++) scrollToSentinel();
+    expect(texts()[0]).toBe("q20");
+    const first = $$(".msg-group")[0];
+    setChat([...value.slice(0, -1), bot("a99, longer")]);
+    expect($$(".msg-group")[0]).toBe(first);
+    // Sent: back at the end, the far earlier groups go.
+    setChat([...value, user("next")]);
+    expect(texts()).toHaveLength(40);
+    expect(texts()[0]).toBe("a80");
+    const top = $$(".msg-group")[0];
+    setChat([...value, user("next"), bot("st")]);
+    setChat([...value, user("next"), bot("streamed")]);
+    expect($$(".msg-group")[0]).toBe(top);
+    expect(texts().slice(-2)).toEqual(["next", "streamed"]);
+  });
+
+  it("another conversation starts from its end", () => {
+    mountChat();
+    setChat(pairs(100));
+    for (let i = 0; i < 4; i++) scrollToSentinel();
+    expect(texts()).toHaveLength(200);
+    setChat(pairs(30, "b"));
+    expect(texts()).toHaveLength(40);
+    expect(texts()[0]).toBe("qb10");
+    setChat(pairs(10));
+    expect(texts()).toHaveLength(20);
+    expect($(".messages > .reveal")).toBeNull();
+  });
+
+  it("events, edits and copy-all refer to the whole conversation", async () => {
+    const writes: string[] = [];
+    Object.defineProperty(window, "isSecureContext", { value: true, configurable: true });
+    Object.defineProperty(navigator, "clipboard", { value: { writeText: async (t: string) => void writes.push(t) }, configurable: true });
+    mountChat({ editable: "user" });
+    setChat(pairs(100));
+    click($$('.msg-group.bot button[aria-label="Like"]').at(-1)!);
+    await settle();
+    expect(sent[0].event_data).toMatchObject({ index: 199, liked: true });
+    click($$('.msg-group.user button[aria-label="Edit"]')[0]);
+    await nextFrame();
+    const ta = $("textarea.edit-input") as HTMLTextAreaElement;
+    expect(ta.value).toBe("q80");
+    ta.value = "q80, edited";
+    ta.dispatchEvent(new Event("input", { bubbles: true }));
+    key(ta, "Enter", { ctrlKey: true });
+    await settle();
+    expect(sent[1].event_data).toEqual({ index: 160, value: "q80, edited", previous_value: "q80" });
+    click($('button[aria-label="Copy conversation"]'));
+    await settle();
+    expect(writes[0].startsWith("user: q0\n\nassistant: a0\n\n")).toBe(true);
+    expect(writes[0].endsWith("assistant: a99")).toBe(true);
+  });
+});
+
+describe("toItems with the previous value", () => {
+  it("keeps the items of the unchanged leading messages, makes the rest afresh", () => {
+    const system = { role: "system", metadata: null, content: "be brief", options: null };
+    const value = [system, user("a"), bot("b"), user("c"), bot("d")];
+    const items = toItems(value);
+    expect(items.map((it) => it.index)).toEqual([1, 2, 3, 4]);
+    const next = [...value.slice(0, 4), bot("d, longer"), user("e")];
+    const again = toItems(next, { value, items });
+    expect(again.slice(0, 3)).toEqual(items.slice(0, 3));
+    expect(again[0]).toBe(items[0]);
+    expect(again.map((it) => [it.index, it.parts[0]])).toEqual([
+      [1, { type: "text", text: "a" }], [2, { type: "text", text: "b" }], [3, { type: "text", text: "c" }],
+      [4, { type: "text", text: "d, longer" }], [5, { type: "text", text: "e" }],
+    ]);
+    // A message replaced in the middle: it and what follows are looked at again.
+    const edited = [system, next[1], bot("B"), ...next.slice(3)];
+    const third = toItems(edited, { value: next, items: again });
+    expect(third[0]).toBe(again[0]);
+    expect(third[1].message).toBe(edited[2]);
+    expect(third[2]).toBe(again[2]);
+    expect(toItems(edited.slice(0, 2), { value: edited, items: third })).toEqual([third[0]]);
+  });
+});
+
+describe("groupItems from the previous groups", () => {
+  it("gives the groups that grouping afresh gives, keeping the unchanged ones", () => {
+    // Random edits of the kinds a chat sees (a reply grows, messages are added, one in the
+    // middle is replaced, the tail is cut), with and without group_consecutive_messages.
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const message = (i: number) => {
+      const role = ["user", "assistant", "assistant", "system"][random(4)];
+      const thought = role === "assistant" && random(3) === 0;
+      const metadata = thought ? { id: `t${i}`, title: "step" } : random(4) === 0 ? { parent_id: `t${i - 1 - random(3)}` } : null;
+      return { role, metadata, content: [{ type: "text", text: `m${i}` }], options: null };
+    };
+    const shape = (groups: Group[]) => groups.map((g) => [g.key, g.role, g.items.map((it) => it.index)]);
+    for (const consecutive of [true, false]) {
+      let value: any[] = [];
+      let prev: { value: unknown; items: Item[]; groups: Group[] } | undefined;
+      for (let step = 0; step < 400; step++) {
+        const next = [...value];
+        const kind = random(6);
+        if (kind <= 1 && next.length) next[next.length - 1] = { ...next.at(-1), content: [{ type: "text", text: `longer ${step}` }] };
+        else if (kind === 2 && next.length) next[random(next.length)] = message(step);
+        else if (kind === 3 && next.length) next.length = random(next.length);
+        else next.push(message(step));
+        const items = toItems(next, prev);
+        const groups = groupItems(items, prev?.groups, consecutive, sharedPrefix(prev?.value, next));
+        expect(shape(groups)).toEqual(shape(groupItems(toItems(next), [], consecutive)));
+        // A group of the previous answer whose messages are all untouched is the same object.
+        const untouched = sharedPrefix(prev?.value, next);
+        for (const g of prev?.groups ?? []) {
+          const now = groups.find((x) => x.key === g.key);
+          if (now && g.items.at(-1)!.index < untouched - 1 && now.items.length === g.items.length) expect(now).toBe(g);
+        }
+        value = next;
+        prev = { value, items, groups };
+      }
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyDiff, DiffError } from "../src/api/diff";
 import type { DiffEdit } from "../src/api/types";
+import { reuse } from "../src/api/store";
 
 const msg = (role: string, text: string) => ({
   role,
@@ -61,5 +62,27 @@ describe("applyDiff", () => {
     expect(() => applyDiff({ a: 1 }, [["frobnicate" as any, ["a"], 1]])).toThrow(DiffError);
     expect(() => applyDiff({ a: 1 }, [["replace", ["a", "b"], 1]])).toThrow(DiffError);
     expect(() => applyDiff(1, [["add", [], 1]])).toThrow(DiffError);
+  });
+});
+
+describe("reuse (a full value keeps the objects of what did not change)", () => {
+  it("returns the previous objects for deep-equal parts and new ones for the rest", () => {
+    const prev = { a: [1, { b: "x" }], c: { d: null }, e: "s" };
+    const same = JSON.parse(JSON.stringify(prev));
+    expect(reuse(prev, same)).toBe(prev);
+    const changed = { a: [1, { b: "y" }], c: { d: null }, e: "s" };
+    const r = reuse(prev, changed);
+    expect(r).toEqual(changed);
+    expect(r).not.toBe(prev);
+    expect(r.c).toBe(prev.c);
+    expect(r.a).not.toBe(prev.a);
+    // A key more or fewer, an element more or fewer: not the same.
+    expect(reuse(prev, { ...same, f: 1 })).toEqual({ ...prev, f: 1 });
+    const { e: _e, ...fewer } = same;
+    expect(reuse(prev, fewer)).not.toBe(prev);
+    expect(reuse(prev, fewer)).toEqual(fewer);
+    expect(reuse([1, 2], [1, 2, 3])).toEqual([1, 2, 3]);
+    expect(reuse([1, 2, 3], [1, 2])).toEqual([1, 2]);
+    expect(reuse({ a: undefined }, { b: undefined })).toEqual({ b: undefined });
   });
 });

@@ -226,3 +226,64 @@ describe("parameters: everything at once", () => {
     assertNoConsoleErrors(assert, { ...app.browser, consoleErrors: app.browser.consoleErrors.filter((e) => !/status of 422/.test(e)) });
   });
 });
+
+describe("streaming_echo: a long saved conversation", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gr-long-"));
+  const app = appInBrowser("streaming_echo", undefined, { cwd: dir });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, ".gradio", "flagged", "log.csv");
+  const N = 300;
+  const text = (i) => (i % 2 === 0 ? `Question number ${i / 2}: how?` : `Answer number ${(i - 1) / 2}: like *this*.`);
+  const conversation = Array.from({ length: N }, (_, i) => ({
+    role: i % 2 === 0 ? "user" : "assistant", metadata: null, content: [{ type: "text", text: text(i) }], options: null,
+  }));
+  const bubbles = (page) => page.evaluate(() => [...document.querySelectorAll(".messages > .msg-group .bubble")].map((b) => b.textContent.trim()));
+
+  it("opens at its end; scrolling up reveals every earlier message without moving the view", async () => {
+    const page = app.page;
+    await page.evaluate((v) => localStorage.setItem("_saved_conversations_0", v), JSON.stringify([conversation]));
+    await page.reload();
+    await page.locator(".dataset").getByText("Question number 0").first().click();
+    await page.waitForFunction((s) => [...document.querySelectorAll(s)].pop()?.textContent.trim() === "Answer number 149: like this.", sel.botBubbles);
+    // Only the latest part is in the page.
+    const shown = await bubbles(page);
+    assert.ok(shown.length < 100, `${shown.length} groups rendered`);
+    assert.equal(shown.at(-1), "Answer number 149: like this.");
+    for (let step = 0; step < 20 && !(await bubbles(page))[0].startsWith("Question number 0:"); step++) {
+      const r = await page.evaluate(async () => {
+        const count = () => document.querySelectorAll(".messages > .msg-group").length;
+        const scroller = document.querySelector(".chatbot .scroller");
+        const top = document.querySelector(".messages > .msg-group");
+        scroller.scrollTop = 0;
+        const before = top.getBoundingClientRect().top;
+        const n = count();
+        for (let i = 0; i < 100 && count() === n; i++) await new Promise((res) => setTimeout(res, 20));
+        await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
+        return { n, after: count(), moved: top.getBoundingClientRect().top - before };
+      });
+      assert.ok(r.after > r.n, `scrolling to the top reveals earlier messages (${r.n} → ${r.after})`);
+      assert.ok(Math.abs(r.moved) <= 2, `the message at the top stays in place (moved ${r.moved}px)`);
+    }
+    assert.deepEqual(await bubbles(page), conversation.map((m) => m.content[0].text.replace(/\*/g, "")));
+  });
+
+  it("a new message goes to the end; its events carry the index in the whole conversation", async () => {
+    const page = app.page;
+    await send(page, "hello");
+    await page.waitForFunction((s) => [...document.querySelectorAll(s)].pop()?.textContent.trim() === "You typed: hello", sel.botBubbles);
+    await waitForIdle(page);
+    const shown = await bubbles(page);
+    assert.ok(shown.length < 100, `${shown.length} groups rendered after sending`);
+    assert.deepEqual(shown.slice(-3), ["Answer number 149: like this.", "hello", "You typed: hello"]);
+    const gap = await page.evaluate(() => {
+      const s = document.querySelector(".chatbot .scroller");
+      return s.scrollHeight - s.scrollTop - s.clientHeight;
+    });
+    assert.ok(gap < 48, `scrolled to the end (${gap}px above it)`);
+    await page.locator('button[aria-label="Like"]').last().click();
+    const rows = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\r\n") : []);
+    for (let i = 0; i < 100 && rows().length < 2; ++i) await new Promise((r) => setTimeout(r, 50));
+    assert.match(rows()[1], new RegExp(`,${N + 1},`), rows()[1]);
+    assertNoConsoleErrors(assert, app.browser);
+  });
+});

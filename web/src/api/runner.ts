@@ -334,8 +334,10 @@ export class Runner {
     if (!Array.isArray(data)) return;
     if (ev.last === null || ev.dep.connection === "stream") {
       // The first intermediate output is complete; so is every one of a streaming-input event.
-      ev.last = data;
-      this.applyOutputs(ev.dep, data);
+      // Later diffs apply to ev.last: it shares the store's objects for what did not change, so
+      // a diffed value is stored without comparing every message of a long chat again.
+      ev.last = data.map((v, i) => this.withStoredObjects(ev.dep.outputs[i], v));
+      this.applyOutputs(ev.dep, ev.last, undefined, true);
       return;
     }
     const prev = ev.last;
@@ -344,7 +346,7 @@ export class Runner {
       changed[i] = Array.isArray(edits) && edits.length > 0;
       return changed[i] ? applyDiff(prev[i], edits) : prev[i];
     });
-    this.applyOutputs(ev.dep, ev.last, changed);
+    this.applyOutputs(ev.dep, ev.last, changed, true);
   }
 
   /** Cancels every queued event of the given fn indices (the Stop button). */
@@ -370,8 +372,12 @@ export class Runner {
     }, CANCEL_GRACE_MS);
   }
 
-  /** Writes a dependency's output values into the store (`only[i]` false skips output i). */
-  applyOutputs(dep: Dependency, data: unknown[], only?: boolean[]): void {
+  /**
+   * Writes a dependency's output values into the store (`only[i]` false skips output i).
+   * `shared`: the values were diffed from what the store holds, so they already share its
+   * unchanged objects and need no deep comparison.
+   */
+  applyOutputs(dep: Dependency, data: unknown[], only?: boolean[], shared = false): void {
     dep.outputs.forEach((id, i) => {
       if (i >= data.length || (only && !only[i])) return;
       const v: any = data[i];
@@ -380,17 +386,26 @@ export class Runner {
       if (v !== null && typeof v === "object" && !Array.isArray(v) && v.__type__ === "update") {
         const { __type__, value, ...props } = v;
         if (Object.keys(props).length) this.store.updateProps(id, props);
-        if ("value" in v) this.setValue(id, value);
+        if ("value" in v) this.setValue(id, value, shared);
         return;
       }
       if (type === "state" && v === null) return; // the server keeps State; null means "unchanged"
-      this.setValue(id, v);
+      this.setValue(id, v, shared);
     });
   }
 
-  private setValue(id: number, value: unknown): void {
+  /** `v` (an output value or update) with the sub-trees deep-equal to the stored value's shared. */
+  private withStoredObjects(id: number | undefined, v: any): any {
+    if (id === undefined || this.store.type(id) === undefined) return v;
     const prev = this.store.getValue(id);
-    const next = reuse(prev, value);
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && v.__type__ === "update")
+      return "value" in v ? { ...v, value: reuse(prev, v.value) } : v;
+    return reuse(prev, v);
+  }
+
+  private setValue(id: number, value: unknown, shared = false): void {
+    const prev = this.store.getValue(id);
+    const next = shared ? value : reuse(prev, value);
     if (next === prev) return;
     this.store.setValue(id, next);
     if (this.store.type(id) !== "state" && this.listens(id, "change")) void this.trigger(id, "change");

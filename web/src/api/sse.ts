@@ -36,19 +36,24 @@ export class SSEParser {
     if (this.pendingCR && text.startsWith("\n")) start = 1;
     this.pendingCR = false;
     let buf = this.buffer;
-    for (let i = start; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
+    // Line breaks are found with indexOf (a long chat's frames are hundreds of kB); each of
+    // nl/cr is searched again only once passed.
+    let nl = text.indexOf("\n", start);
+    let cr = text.indexOf("\r", start);
+    while (nl >= 0 || cr >= 0) {
+      const i = cr < 0 || (nl >= 0 && nl < cr) ? nl : cr;
       this.line(buf + text.slice(start, i), out);
       buf = "";
-      if (c === 13) {
+      start = i + 1;
+      if (i === cr) {
         if (i + 1 < text.length) {
-          if (text.charCodeAt(i + 1) === 10) i++;
+          if (text.charCodeAt(i + 1) === 10) start++;
         } else {
           this.pendingCR = true;
         }
       }
-      start = i + 1;
+      if (nl >= 0 && nl < start) nl = text.indexOf("\n", start);
+      if (cr >= 0 && cr < start) cr = text.indexOf("\r", start);
     }
     this.buffer = buf + text.slice(start);
     return out;

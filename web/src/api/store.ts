@@ -107,26 +107,32 @@ export class PlainStore {
  */
 export function reuse<T>(prev: unknown, next: T): T {
   if (prev === next) return next;
+  // Plain loops, no closures or key lists: a long chat's full value is compared several times a
+  // turn (bench/page_stream.mjs).
   if (Array.isArray(prev) && Array.isArray(next)) {
     let same = prev.length === next.length;
-    const out = next.map((v, i) => {
-      const r = i < prev.length ? reuse(prev[i], v) : v;
+    const out: unknown[] = new Array(next.length);
+    for (let i = 0; i < next.length; i++) {
+      const r = i < prev.length ? reuse(prev[i], next[i]) : next[i];
       if (r !== prev[i]) same = false;
-      return r;
-    });
+      out[i] = r;
+    }
     return (same ? prev : out) as T;
   }
   if (isPlainObject(prev) && isPlainObject(next)) {
-    const pk = Object.keys(prev);
-    const nk = Object.keys(next);
-    let same = pk.length === nk.length;
+    let same = true;
+    let count = 0;
     const out: Record<string, unknown> = {};
-    for (const k of nk) {
-      const r = k in prev ? reuse(prev[k], next[k]) : next[k];
-      if (r !== prev[k] || !(k in prev)) same = false;
+    for (const k in next) {
+      if (!Object.prototype.hasOwnProperty.call(next, k)) continue;
+      count++;
+      const had = Object.prototype.hasOwnProperty.call(prev, k);
+      const r = had ? reuse(prev[k], next[k]) : next[k];
+      if (!had || r !== prev[k]) same = false;
       out[k] = r;
     }
-    return (same ? prev : out) as T;
+    if (same) for (const k in prev) if (Object.prototype.hasOwnProperty.call(prev, k) && --count < 0) break;
+    return (same && count === 0 ? prev : out) as T;
   }
   return next;
 }
