@@ -10,8 +10,9 @@
 // chatbot State (through the page's own `lambda` step), then runs --events events and adds up
 // the server's CPU time (all threads, /proc/<pid>/task/*/schedstat) over each of them:
 //   browser  the page's queued `_submit_fn` step: queue/join + the queue/data stream (diffs).
-//            Before each event the State is set again from the history, as the page's chain
-//            does after every turn (a new value each time); that step is not measured
+//            Before each event the State is set from what the last one sent, as the page's
+//            chain does after every turn (a value parsed anew each time; every 25 events the
+//            history is put back to its length); that step is not measured
 //   api      POST /gradio_api/call/chat + GET its stream (full values); the State is put back
 //            to the history length every 25 events, outside the measurement
 // It does that for replies of --chunks chunks (50) and a tenth of that. Printed: CPU per turn
@@ -87,15 +88,20 @@ double browser_cpu_per_event(const Target& t, long pid, int events, int history,
     (void)exchange(t, http::verb::post, "/gradio_api/run/predict", predict_body(save_fn, json::array{json::value(message)}, session));
     const std::string join = predict_body(submit_fn, json::array{nullptr, nullptr}, session);
     double total = 0;
+    json::array sent;  // the chatbot's value after the last turn, as the page has it
     for (int i = 0; i < events; ++i) {
         // As in the page, the State comes from the browser's chatbot before every turn (the
-        // chain's sync step, not measured): a new value each time, never the one of the last turn.
-        set_history(t, sync_fn, chat, session);
+        // chain's copy step, not measured): what the last turn sent, parsed anew. Every 25 turns
+        // the history is put back to its length.
+        set_history(t, sync_fn, i % 25 == 0 ? chat : sent, session);
         const double before = cpu_seconds_precise(pid);
         (void)exchange(t, http::verb::post, "/gradio_api/queue/join", join);
         const std::string stream = exchange(t, http::verb::get, "/gradio_api/queue/data?session_hash=" + session);
         total += cpu_seconds_precise(pid) - before;
-        if (stream.find("process_completed") == std::string::npos) throw std::runtime_error("no completion: " + stream.substr(0, 300));
+        const auto done = stream.find("{\"msg\":\"process_completed\"");
+        if (done == std::string::npos) throw std::runtime_error("no completion: " + stream.substr(0, 300));
+        const json::value completed = json::parse(stream.substr(done, stream.find('\n', done) - done));
+        sent = completed.at("output").at("data").at(1).as_array();
     }
     return total / events;
 }

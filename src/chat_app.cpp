@@ -9,6 +9,7 @@
 #include "examples/cache_sweeper.hpp"
 #include "examples/example_cache.hpp"
 #include "flagging/csv_log.hpp"
+#include "http/utf8.hpp"
 #include "log/log.hpp"
 #include "protocol/json_codec.hpp"
 #include "queue/ids.hpp"
@@ -33,9 +34,19 @@ json::value translated(const char* key) {
 }
 
 // The chatbot's value copied into chatbot_state and chatbot_value, after every step that
-// changes it (Gradio's `lambda` steps).
-Handler sync_states() {
-    return call_handler([](Inputs& in, EventContext&) { return json::array{in[0], in[0]}; });
+// changes it (Gradio's `lambda` steps). Both share the one value, and when it is what the last
+// chat turn sent (its history with the new messages appended), chatbot_state records that, so
+// the next turn converts only the new messages.
+Handler sync_states(int chatbot) {
+    return call_handler([chatbot](Inputs& in, EventContext& ctx) {
+        SharedJson value = in.shared(0);
+        const json::value* extends = nullptr;
+        if (ctx.session)
+            if (auto sent = std::static_pointer_cast<SentWhole>(ctx.session->take_derived(chatbot)))
+                extends = sent->prefix_if_same(*value);
+        ctx.shared_outputs = {SharedOutput{value, extends}, SharedOutput{value, nullptr}};
+        return json::array{nullptr, nullptr};
+    });
 }
 
 // The textbox updates that swap submit for stop while a reply runs, and back.
@@ -107,7 +118,21 @@ struct HistoryMemo {
     const json::value* source_address = nullptr;
     std::size_t source_size = 0;
     std::shared_ptr<History> history;
+    // The source's messages as compact JSON (StreamBase::text's form), once a page's turn
+    // needed it; null until then.
+    std::shared_ptr<std::string> text;
 };
+
+// Appends `items` as StreamBase::text writes them (comma-separated, UTF-8 repaired).
+void append_text(std::string& text, const json::array& items, std::size_t from) {
+    std::string more;
+    for (std::size_t i = from; i < items.size(); ++i) {
+        if (!text.empty() || !more.empty()) more += ',';
+        write_json(more, items[i]);
+    }
+    (void)http::repair_utf8(more);
+    text += more;
+}
 
 std::size_t history_bytes(const History& h) {
     std::size_t bytes = h.capacity() * sizeof(Message);
@@ -118,33 +143,54 @@ std::size_t history_bytes(const History& h) {
     return bytes;
 }
 
-std::shared_ptr<const History> converted_history(EventContext& ctx, int state_id, const SharedJson& source) {
-    if (!source->is_array()) return std::make_shared<const History>();
-    if (!ctx.session) return std::make_shared<const History>(history_of(*source));
+struct ConvertedHistory {
+    std::shared_ptr<const History> history;
+    std::shared_ptr<const std::string> text;  // only when asked for
+};
+
+ConvertedHistory converted_history(EventContext& ctx, int state_id, const SharedJson& source, bool with_text) {
+    if (!source->is_array()) return {std::make_shared<const History>(), nullptr};
+    if (!ctx.session) return {std::make_shared<const History>(history_of(*source)), nullptr};
     const json::array& now = source->get_array();
     auto memo = std::static_pointer_cast<HistoryMemo>(ctx.session->take_derived(state_id));
     std::shared_ptr<History> history;
+    std::shared_ptr<std::string> text;
+    // Extended in place when nothing else (a fn still running, a reader still sending)
+    // holds it; copied otherwise.
+    auto own = [](auto& kept) {
+        using T = typename std::remove_reference_t<decltype(kept)>::element_type;
+        return kept.use_count() == 1 ? std::move(kept) : std::make_shared<T>(*kept);
+    };
     if (memo && memo->source.lock() == source) {
         history = std::move(memo->history);  // the same State as last turn
+        text = std::move(memo->text);
     } else if (memo && memo->source_size <= now.size() &&
                ctx.session->extends(state_id, source.get()) == memo->source_address) {
-        // This State was made by appending to the last one (a chat turn's end): only the
-        // messages after it are new. (Comparing values instead would cost more than converting.)
+        // This State was made by appending to the last one (a chat turn's end, or the page's
+        // copy of what that turn sent): only the messages after it are new. (Comparing values
+        // instead would cost more than converting.)
         const std::size_t known = memo->source_size;
-        // Extended in place when nothing else (a fn still running) holds it.
-        history = memo->history.use_count() == 1 ? std::move(memo->history) : std::make_shared<History>(*memo->history);
-        history->reserve(now.size());
+        history = own(memo->history);  // grows geometrically: no reserve, which would move every message each turn
         try {
             for (std::size_t i = known; i < now.size(); ++i) history->push_back(message_from_json(now[i]));
         } catch (const std::invalid_argument& e) {
             throw InputError(std::string("Invalid chat history: ") + e.what());
         }
+        if (memo->text) {
+            text = own(memo->text);
+            append_text(*text, now, known);
+        }
     } else {
         history = std::make_shared<History>(history_of(*source));
     }
-    (void)ctx.session->put_derived(state_id, std::make_shared<HistoryMemo>(HistoryMemo{source, source.get(), now.size(), history}),
-                                   history_bytes(*history));
-    return history;
+    if (with_text && !text) {
+        text = std::make_shared<std::string>();
+        append_text(*text, now, 0);
+    }
+    const std::size_t bytes = history_bytes(*history) + (text ? text->capacity() : 0);
+    (void)ctx.session->put_derived(state_id, std::make_shared<HistoryMemo>(HistoryMemo{source, source.get(), now.size(), history, text}),
+                                   bytes);
+    return {history, text};
 }
 
 // A copy of the list in `v` (an empty list for anything else), in the default storage: a
@@ -680,10 +726,13 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     // One chat turn: in[0] the message, in[1] the history (the chatbot State, read in place and
     // converted once per session, see converted_history), in[2..] the additional inputs.
     const int state_id = ids.chatbot_state;
-    auto make_call = [parameter_names, state_id](Inputs& in, EventContext& ctx) {
+    // `text`: also the history's JSON text, kept with it, for a turn that sends it whole.
+    auto make_call = [parameter_names, state_id](Inputs& in, EventContext& ctx, std::shared_ptr<const std::string>* text) {
         ChatCall call;
         call.message = incoming_message(in[0]);
-        call.shared_history = converted_history(ctx, state_id, in.shared(1));
+        auto converted = converted_history(ctx, state_id, in.shared(1), text != nullptr);
+        call.shared_history = std::move(converted.history);
+        if (text) *text = std::move(converted.text);
         for (std::size_t i = 2; i < in.size(); ++i) call.extras.push_back(from_json_value(in[i]));
         return call;
     };
@@ -695,11 +744,12 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     // Runs the chat fn. Its outputs are [first(reply), the conversation after this turn: the
     // history, the user's message and the reply so far].
     using First = ChatTurnStream::First;
-    auto chat_handler = [runtime, make_call, explain, user_text](First first) {
+    // `page`: the chain's turn, whose whole conversation goes out in its first and last frames.
+    auto chat_handler = [runtime, make_call, explain, user_text](First first, bool page) {
         Handler h;
         if (runtime->fn.reply) {
             h.call = [runtime, make_call, explain, user_text, first](Inputs& in, EventContext& ctx) {
-                ChatCall call = make_call(in, ctx);
+                ChatCall call = make_call(in, ctx, nullptr);
                 json::array chat = as_array(in[1]);
                 chat.push_back(text_message("user", user_text(in[0])));
                 Reply reply;
@@ -712,26 +762,28 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
                 return json::array{first(reply), std::move(chat)};
             };
         } else {
-            h.stream = [runtime, make_call, explain, user_text, first](Inputs& in, EventContext& ctx) -> std::unique_ptr<OutputStream> {
+            h.stream = [runtime, make_call, explain, user_text, first, page](Inputs& in, EventContext& ctx) -> std::unique_ptr<OutputStream> {
                 // The history stays shared with the session: read, never copied.
                 SharedJson history = in.shared(1);
-                ChatCall call = make_call(in, ctx);
+                std::shared_ptr<const std::string> text;
+                ChatCall call = make_call(in, ctx, page ? &text : nullptr);
                 std::unique_ptr<ReplyStream> s;
                 try {
                     s = runtime->fn.stream(std::move(call));
                 } catch (const ParameterError& e) {
                     throw explain(e);
                 }
-                auto base = std::make_unique<StreamBase>(std::move(history), json::array{text_message("user", user_text(in[0]))});
+                auto base = std::make_unique<StreamBase>(std::move(history), json::array{text_message("user", user_text(in[0]))},
+                                                         std::move(text));
                 return std::make_unique<ChatTurnStream>(std::move(s), first, std::move(base));
             };
         }
         return h;
     };
     // UI submit: outputs [null_component, chatbot].
-    const Handler ui_submit = chat_handler([](const Reply&) -> json::value { return nullptr; });
+    const Handler ui_submit = chat_handler([](const Reply&) -> json::value { return nullptr; }, true);
     // API /chat: outputs [the raw reply, chatbot_state].
-    const Handler api_chat = chat_handler([](const Reply& r) { return api_reply(r); });
+    const Handler api_chat = chat_handler([](const Reply& r) { return api_reply(r); }, false);
     const Handler append_user = call_handler([user_text](Inputs& in, EventContext&) {
         json::array chat = as_array(in[1]);
         chat.push_back(text_message("user", user_text(in[0])));
@@ -762,7 +814,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     };
     // After a chat run: sync the states, give the box back, save the conversation.
     auto finish_turn = [&](int run, const std::string& sync_name, const std::string& enable_name, const std::string& save_name) {
-        const int synced = b.then(run, sync_name, {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
+        const int synced = b.then(run, sync_name, {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false).id;
         const int enabled = enable_name.empty()
                                 ? synced
                                 : b.then(synced, enable_name, {}, {textbox}, constant_handler({update({{"interactive", true}, {"value", nullptr}})}), true).id;
@@ -818,7 +870,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const int stopper_id = stopper.id;
     // Undo (ids 20-22).
     const int d20 = b.on({{chatbot, "undo"}}, "_pop_last_user_message_1", {chatbot}, {chatbot, textbox}, pop_turn, false).id;
-    const int d21 = b.then(d20, "lambda_9", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
+    const int d21 = b.then(d20, "lambda_9", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false).id;
     b.then(d21, "_save_conversation_2", {conversation_id, chatbot_state, saved_conversations}, {conversation_id, saved_conversations},
            save_conversation, false);
     // Option buttons (ids 23-26).
@@ -838,7 +890,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const int d24 = chat_fn(b.then(d23, "_submit_fn_2", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
     finish_turn(d24, "lambda_10", "", "_save_conversation_3");
     // Clear (ids 27-28): with save_history it also deletes the conversation (A6).
-    const int d27 = b.on({{chatbot, "clear"}}, "lambda_11", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
+    const int d27 = b.on({{chatbot, "clear"}}, "lambda_11", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false).id;
     b.then(d27, "_delete_conversation", {conversation_id, saved_conversations}, {conversation_id, saved_conversations},
            call_handler([save_history](Inputs& in, EventContext&) {
                json::array saved = as_array(in[1]);
@@ -852,7 +904,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     Dependency& show_value = b.on({{chatbot_value, "change"}}, "lambda_12", {chatbot_value}, {chatbot},
                                   call_handler([](Inputs& in, EventContext&) { return json::array{in[0]}; }), true);
     show_value.trigger_mode = "always_last";
-    b.then(show_value.id, "lambda_13", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
+    b.then(show_value.id, "lambda_13", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false);
 
     std::vector<int> cancels = {d2, d10, d24};
     // Edit (features.md A6): cut the conversation at the edited message and run fn again.
@@ -1006,7 +1058,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
             show.runs_user_code = true;
             show.concurrency_id = "chat_fn";
             show.concurrency_limit = o.concurrency_limit;
-            b.then(show.id, "lambda_example", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
+            b.then(show.id, "lambda_example", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false);
         }
         return;
     }
@@ -1028,7 +1080,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         cached.runs_user_code = true;  // a lazy cache runs fn on the first click
         cached.concurrency_id = "chat_fn";
         cached.concurrency_limit = o.concurrency_limit;
-        const int synced = b.then(cached.id, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
+        const int synced = b.then(cached.id, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false).id;
         b.then(synced, "_save_conversation_4", {ids.conversation_id, chatbot_state, ids.saved_conversations},
                {ids.conversation_id, ids.saved_conversations},
                call_handler([save = o.save_history](Inputs& in, EventContext&) {
@@ -1069,7 +1121,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
     run.concurrency_limit = o.concurrency_limit;
     run.show_progress = o.show_progress;
     const int e1 = run.id;
-    const int e2 = b.then(e1, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false).id;
+    const int e2 = b.then(e1, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false).id;
     b.then(e2, "lambda_15", {}, {textbox}, constant_handler({update({{"interactive", true}, {"value", nullptr}})}), true);
     b.success(e0, "lambda_16", {}, {textbox}, constant_handler({stop_swap}), false);
     b.then(e1, "lambda_17", {}, {textbox}, constant_handler({submit_restore}), false);
@@ -1082,7 +1134,7 @@ void ChatApp::build_history_sidebar_events(AppBuilder& b, Ids& ids) {
     // New chat: no current conversation, an empty chat.
     const int n0 = b.on({{*ids.new_chat, "click"}}, "lambda_new_chat", {}, {conversation_id, chatbot},
                         constant_handler({nullptr, json::array{}}), false).id;
-    b.then(n0, "lambda_new_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
+    b.then(n0, "lambda_new_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false);
     // The list of titles, whenever the saved conversations change.
     b.on({{0, "load"}, {saved, "change"}}, "_load_chat_history", {saved}, {list},
          call_handler([](Inputs& in, EventContext&) {
@@ -1109,7 +1161,7 @@ void ChatApp::build_history_sidebar_events(AppBuilder& b, Ids& ids) {
                               }),
                               false);
     load.show_progress = "hidden";
-    b.then(load.id, "lambda_open_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states(), false);
+    b.then(load.id, "lambda_open_chat_1", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false);
 }
 
 void ChatApp::prepare_launch() {

@@ -15,7 +15,8 @@ SharedJson Inputs::shared(std::size_t i) {
     return shared_[i];
 }
 
-StreamBase::StreamBase(SharedJson prefix, json::array extra) : prefix_(std::move(prefix)), extra_(std::move(extra)) {
+StreamBase::StreamBase(SharedJson prefix, json::array extra, std::shared_ptr<const std::string> prefix_text)
+    : prefix_(std::move(prefix)), extra_(std::move(extra)), prefix_text_(std::move(prefix_text)) {
     if (prefix_ && !prefix_->is_array()) prefix_ = nullptr;
 }
 
@@ -42,36 +43,95 @@ json::array StreamBase::after_prefix(const json::array& tail) const {
     return out;
 }
 
-const std::shared_ptr<const std::string>& StreamBase::text() const {
-    std::call_once(text_once_, [this] {
-        std::string text;
-        text.reserve(size() * 128);  // a guess at a short message's size: fewer regrowths
-        auto add = [&text](const json::array& items) {
-            for (const auto& v : items) {
-                if (!text.empty()) text += ',';
-                write_json(text, v);
-            }
-        };
-        if (prefix_ && prefix_->is_array()) add(prefix_->get_array());
-        add(extra_);
-        (void)http::repair_utf8(text);  // a reply's bytes are not checked before this
-        text_ = std::make_shared<const std::string>(std::move(text));
+namespace {
+// `items` as compact JSON, comma-separated, UTF-8 repaired (a reply's bytes are not checked
+// before this).
+std::string items_text(const json::array& items, std::size_t reserve) {
+    std::string text;
+    text.reserve(reserve);
+    for (const auto& v : items) {
+        if (!text.empty()) text += ',';
+        write_json(text, v);
+    }
+    (void)http::repair_utf8(text);
+    return text;
+}
+}  // namespace
+
+const std::shared_ptr<const std::string>& StreamBase::prefix_text() const {
+    std::call_once(prefix_once_, [this] {
+        if (!prefix_text_)
+            prefix_text_ = std::make_shared<const std::string>(
+                prefix_ && prefix_->is_array() ? items_text(prefix_->get_array(), prefix_->get_array().size() * 128) : std::string());
     });
-    return text_;
+    return prefix_text_;
 }
 
+const std::shared_ptr<const std::string>& StreamBase::extra_text() const {
+    std::call_once(extra_once_, [this] {
+        std::string text = items_text(extra_, 256 * extra_.size());
+        if (!text.empty() && !prefix_text()->empty()) text.insert(0, 1, ',');
+        extra_text_ = std::make_shared<const std::string>(std::move(text));
+    });
+    return extra_text_;
+}
+
+std::size_t StreamBase::text_size() const { return prefix_text()->size() + extra_text()->size(); }
+
 void StreamBase::write(std::string& out, const json::array& tail, std::vector<http::StreamSource::Piece>* pieces) const {
-    const auto& base = text();
     out += '[';
-    if (pieces) pieces->push_back({out.size(), base});
-    else out += *base;
-    bool first = base->empty();
+    const auto& prefix = prefix_text();
+    if (pieces && prefix->size() >= 4096) pieces->push_back({out.size(), prefix});  // sent from where it is
+    else out += *prefix;
+    out += *extra_text();
+    bool first = text_size() == 0;
     for (const auto& v : tail) {
         if (!first) out += ',';
         first = false;
         write_json(out, v);
     }
     out += ']';
+}
+
+bool json_same(const json::value& a, const json::value& b) {
+    if (a.kind() != b.kind()) return a == b;  // numbers of different kinds may still be equal
+    switch (a.kind()) {
+    case json::kind::array: {
+        const auto &x = a.get_array(), &y = b.get_array();
+        if (x.size() != y.size()) return false;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            if (!json_same(x[i], y[i])) return false;
+        return true;
+    }
+    case json::kind::object: {
+        const auto &x = a.get_object(), &y = b.get_object();
+        if (x.size() != y.size()) return false;
+        auto i = x.begin();
+        auto j = y.begin();
+        for (; i != x.end(); ++i, ++j) {
+            if (i->key() != j->key()) return a == b;  // another order: compare by key
+            if (!json_same(i->value(), j->value())) return false;
+        }
+        return true;
+    }
+    default: return a == b;
+    }
+}
+
+const json::value* SentWhole::prefix_if_same(const json::value& value) const {
+    if (!bases || !bases->has(output) || !tail.is_array() || !value.is_array()) return nullptr;
+    const StreamBase& base = *bases->base[output];
+    const json::value* prefix = base.prefix().get();
+    if (!prefix || !prefix->is_array()) return nullptr;
+    const json::array& items = value.get_array();
+    const json::array& head = prefix->get_array();
+    const json::array rest = base.after_prefix(tail.get_array());
+    if (items.size() != head.size() + rest.size()) return nullptr;
+    for (std::size_t i = 0; i < head.size(); ++i)
+        if (!json_same(items[i], head[i])) return nullptr;
+    for (std::size_t i = 0; i < rest.size(); ++i)
+        if (!json_same(items[head.size() + i], rest[i])) return nullptr;
+    return prefix;
 }
 
 json::value StreamBases::full(std::size_t output, const json::value& tail) const {
@@ -88,7 +148,7 @@ void StreamBases::write_whole(std::string& out, const json::object& message,
                               std::vector<http::StreamSource::Piece>* pieces) const {
     std::size_t bases_bytes = 0;
     for (const auto& b : base)
-        if (b) bases_bytes += b->text()->size();
+        if (b) bases_bytes += b->text_size();
     if (!pieces) out.reserve(out.size() + bases_bytes + 1024);  // one allocation, not a doubling series
     // {"msg",...,"output":{"data":[...],...},...}: only the data's outputs with a base are
     // written differently; everything else as write_json would.

@@ -54,7 +54,22 @@ struct Component {
     [[nodiscard]] bool is_state() const { return type == "state"; }
 };
 
+// A JSON value shared read-only by the session that keeps it and the events that read it: a
+// State's value reaches a handler without a copy, whatever its size. Always made as a
+// non-const json::value (std::make_shared<json::value>), so that Session::append_state may
+// move it into its successor once nothing else holds it.
+using SharedJson = std::shared_ptr<const json::value>;
+
 class Session;
+
+// A State output given as a shared value instead of a copy in the outputs, and the value it
+// was made from by appending (see Session::extends), if any; `stored` when the session has it
+// already.
+struct SharedOutput {
+    SharedJson value;
+    const json::value* extends = nullptr;
+    bool stored = false;
+};
 
 // What a handler sees besides its inputs.
 struct EventContext {
@@ -62,13 +77,10 @@ struct EventContext {
     json::value event_data;
     const std::atomic<bool>* cancelled = nullptr;
     Session* session = nullptr;  // the caller's session, for the event's time (none in unit tests)
+    // Set by a handler, by output index: those State outputs are stored from here (shared).
+    std::vector<SharedOutput> shared_outputs{};
 };
 
-// A JSON value shared read-only by the session that keeps it and the events that read it: a
-// State's value reaches a handler without a copy, whatever its size. Always made as a
-// non-const json::value (std::make_shared<json::value>), so that Session::append_state may
-// move it into its successor once nothing else holds it.
-using SharedJson = std::shared_ptr<const json::value>;
 
 // A handler's input values, by position. A State's value is shared with its session, not
 // copied per event (a conversation may be long).
@@ -94,7 +106,8 @@ private:
 // the step's tail, so a step costs O(reply), not O(conversation).
 class StreamBase {
 public:
-    StreamBase(SharedJson prefix, json::array extra);
+    // `prefix_text`: the prefix's elements as text() would write them, if already known.
+    StreamBase(SharedJson prefix, json::array extra, std::shared_ptr<const std::string> prefix_text = nullptr);
     [[nodiscard]] std::size_t size() const noexcept;
     // The shared array the base starts with (nullptr if none).
     [[nodiscard]] const SharedJson& prefix() const noexcept { return prefix_; }
@@ -102,9 +115,8 @@ public:
     [[nodiscard]] json::array after_prefix(const json::array& tail) const;
     // Base and tail as one array, allocated from `storage`.
     [[nodiscard]] json::array whole(const json::array& tail, json::storage_ptr storage = {}) const;
-    // The base's elements as compact JSON (valid UTF-8), separated by commas, without
-    // brackets: built once, then spliced into every frame that carries the whole value.
-    [[nodiscard]] const std::shared_ptr<const std::string>& text() const;
+    // Bytes of the base's elements as compact JSON (without brackets).
+    [[nodiscard]] std::size_t text_size() const;
     // Writes base and tail as one compact JSON array. With `pieces`, the base's text is not
     // copied into `out` but listed there, to be sent from where it is.
     void write(std::string& out, const json::array& tail, std::vector<http::StreamSource::Piece>* pieces = nullptr) const;
@@ -112,8 +124,14 @@ public:
 private:
     SharedJson prefix_;  // an array, or null
     json::array extra_;
-    mutable std::once_flag text_once_;
-    mutable std::shared_ptr<const std::string> text_;
+    // The elements as compact JSON (valid UTF-8), comma-separated, without brackets: the
+    // prefix's (given, or built once) and the extra ones' (built once, starting with a comma
+    // when both are non-empty). Spliced into every frame that carries the whole value.
+    const std::shared_ptr<const std::string>& prefix_text() const;
+    const std::shared_ptr<const std::string>& extra_text() const;
+    mutable std::shared_ptr<const std::string> prefix_text_;
+    mutable std::once_flag prefix_once_, extra_once_;
+    mutable std::shared_ptr<const std::string> extra_text_;
 };
 
 // The bases of a stream's outputs (nullptr for an output given whole at every step).
@@ -129,6 +147,21 @@ struct StreamBases {
     void write_whole(std::string& out, const json::object& message,
                      std::vector<http::StreamSource::Piece>* pieces = nullptr) const;
 };
+
+// What a stream last sent whole for one of its outputs (base and tail): the page sends that
+// value back in its next step (the chain's copy into State), which may then be stored as made
+// from the base's prefix by appending, without comparing it to anything else.
+struct SentWhole {
+    std::shared_ptr<const StreamBases> bases;
+    std::size_t output = 0;
+    json::value tail;
+    // The base's prefix if `value` is exactly base and tail; nullptr otherwise.
+    [[nodiscard]] const json::value* prefix_if_same(const json::value& value) const;
+};
+
+// Equality of JSON values as Gradio's would compare them, fast when objects list their keys
+// in the same order (as a value and its echo do).
+[[nodiscard]] bool json_same(const json::value& a, const json::value& b);
 
 // A streaming handler's outputs: each next() gives the output values after one more step
 // (for outputs with a base, only their tail); nullopt when done. Destroying it stops the

@@ -84,17 +84,9 @@ bool has_change_listener(const App& app, int component_id) {
 
 // Stores State outputs in the session and sends null in their place (protocol.md §5.4);
 // returns the ids of changed States that have a .change listener.
-// A State's value built from a stream's base and tail, and the value it extends; or `stored`
-// when the session has it already (appended in place).
-struct WholeState {
-    SharedJson value;
-    const json::value* extends = nullptr;
-    bool stored = false;
-};
-
 // `whole[i]`, where set, is output i's value already built.
 json::array store_states(const App& app, const Dependency& dep, json::array& outputs,
-                         Session& session, std::vector<WholeState> whole = {}) {
+                         Session& session, std::vector<SharedOutput> whole = {}) {
     json::array changed;
     for (std::size_t i = 0; i < dep.outputs.size() && i < outputs.size(); ++i) {
         const Component* c = app.component(dep.outputs[i]);
@@ -214,7 +206,7 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     // place instead: the base's prefix is that State, read by this worker only (readers see
     // States as null), held here by the inputs and the base.
     auto whole_states = [&](const json::array& values, bool final) {
-        std::vector<WholeState> out(values.size());
+        std::vector<SharedOutput> out(values.size());
         if (bases)
             for (std::size_t i = 0; i < values.size() && i < dep.outputs.size(); ++i) {
                 const Component* c = app.component(dep.outputs[i]);
@@ -245,7 +237,7 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
         if (dep.handler.call) {
             json::array outputs = dep.handler.call(inputs, context);
             if (event->cancelled) return;
-            json::array changed = store_states(app, dep, outputs, session);
+            json::array changed = store_states(app, dep, outputs, session, std::move(context.shared_outputs));
             const double duration = seconds_since(started);
             queue.record_duration(dep.id, duration);
             (void)event->complete(completed_message(
@@ -284,6 +276,13 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
         json::array changed = have_output ? store_states(app, dep, last, session, whole_states(last, true)) : json::array{};
         have_output = false;
         if (last_sent.empty()) last_sent = json::array(dep.outputs.size(), nullptr);
+        // The page will send these values back (its copy into State): remembered, so that the
+        // copy can be known for what it is without comparing it with the whole history.
+        if (bases)
+            for (std::size_t i = 0; i < last_sent.size() && i < dep.outputs.size(); ++i)
+                if (bases->has(i) && last_sent[i].is_array())
+                    (void)session.put_derived(dep.outputs[i], std::make_shared<SentWhole>(SentWhole{bases, i, last_sent[i]}),
+                                              json_footprint(last_sent[i]) + bases->base[i]->text_size());
         const double duration = seconds_since(step_started);
         queue.record_duration(dep.id, seconds_since(started));
         // Outputs with a base stay tails here: readers write them whole (the base's text is
@@ -312,9 +311,11 @@ json::object run_direct(const App& app, const ExecuteOptions& options, const Dep
     try {
         Inputs inputs = resolve_inputs(app, dep, std::move(data), *session);
         json::array outputs;
+        std::vector<SharedOutput> shared_outputs;
         bool generating = false;
         if (dep.handler.call) {
             outputs = dep.handler.call(inputs, context);
+            shared_outputs = std::move(context.shared_outputs);
         } else {
             auto stream = dep.handler.stream(inputs, context);
             if (auto first = stream->next()) {
@@ -325,7 +326,7 @@ json::object run_direct(const App& app, const ExecuteOptions& options, const Dep
                 outputs = json::array(dep.outputs.size(), nullptr);
             }
         }
-        json::array changed = store_states(app, dep, outputs, *session);
+        json::array changed = store_states(app, dep, outputs, *session, std::move(shared_outputs));
         const double duration = seconds_since(started);
         return output_object(std::move(outputs), generating, duration, duration, std::move(changed));
     } catch (...) {

@@ -192,7 +192,6 @@ bool Session::append_state(int component_id, const std::shared_ptr<const json::v
     // (every SharedJson is made as a non-const value, see app.hpp).
     auto grown = std::make_shared<json::value>(std::move(const_cast<json::value&>(*expected)));
     json::array& items = grown->get_array();
-    items.reserve(items.size() + more.size());
     for (auto& v : more) items.push_back(std::move(v));
     budget_->total_bytes += bytes;
     state_bytes_ = mine;

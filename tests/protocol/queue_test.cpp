@@ -205,6 +205,51 @@ TEST(Queue, HistoryIsKeptConvertedAcrossTurns) {
     EXPECT_EQ(chat_turn(s.port, "other", "g"), "g n=0");  // sessions do not share it
 }
 
+// The page's chain: each turn's whole conversation comes back in the copy into State; that
+// copy is known for what the turn sent, so the next turn converts only the new messages (the
+// kept history is extended in place), and an edited copy is converted again.
+TEST(Queue, ThePagesCopyOfATurnIsKnownForWhatItIs) {
+    std::atomic<const gr::History*> seen{nullptr};
+    auto fn = [&](const gr::Message& m, const gr::History& h) -> gr::Stream {
+        seen = &h;
+        std::string reply = m.text + " n=" + std::to_string(h.size());
+        if (!h.empty()) reply += " last=" + h.back().text;
+        co_yield reply;
+    };
+    TestServer s(fn);
+    auto page_turn = [&](const std::string& message, json::value* sent) {
+        post_json(s.port, "/gradio_api/run/predict",
+                  json::serialize(json::object{{"data", json::array{json::value(message)}}, {"fn_index", 0}, {"session_hash", "p"}}));
+        join(s.port, "p", "ignored", 2);
+        SseStream stream(s.port, "/gradio_api/queue/data?session_hash=p");
+        json::value whole;
+        for (const auto& m : messages(stream))
+            if (m.at("msg") == "process_completed") whole = m.at("output").at("data").at(1);
+        if (sent) *sent = whole;
+        set_history(s.port, "p", whole.is_array() ? whole.as_array() : json::array{});  // the chain's copy into State
+        return std::string(whole.as_array().back().at("content").at(0).at("text").as_string());
+    };
+    json::value sent;
+    EXPECT_EQ(page_turn("a", &sent), "a n=0");
+    EXPECT_EQ(page_turn("b", &sent), "b n=2 last=a n=0");
+    const gr::History* kept = seen;
+    EXPECT_EQ(page_turn("c", &sent), "c n=4 last=b n=2 last=a n=0");
+    EXPECT_EQ(seen.load(), kept) << "the copy was recognised: the kept history grew in place";
+    // An edited copy (the first message changed) is not mistaken for what was sent.
+    json::array edited = sent.as_array();
+    edited[0].as_object()["content"] = json::array{json::object{{"text", "A"}, {"type", "text"}}};
+    set_history(s.port, "p", edited);
+    post_json(s.port, "/gradio_api/run/predict", R"({"data":["d"],"fn_index":0,"session_hash":"p"})");
+    join(s.port, "p", "ignored", 2);
+    SseStream stream(s.port, "/gradio_api/queue/data?session_hash=p");
+    json::value whole;
+    for (const auto& m : messages(stream))
+        if (m.at("msg") == "process_completed") whole = m.at("output").at("data").at(1);
+    ASSERT_TRUE(whole.is_array());
+    EXPECT_EQ(whole.as_array()[0].at("content").at(0).at("text"), "A");
+    EXPECT_EQ(whole.as_array().back().at("content").at(0).at("text"), "d n=6 last=c n=4 last=b n=2 last=a n=0");
+}
+
 // A fn that returns its reply at once sees the same histories (converted each turn).
 TEST(Queue, AReplyFnSeesEachTurnsHistory) {
     auto fn = [](const gr::Message& m, const gr::History& h) {
