@@ -118,6 +118,8 @@ class ChatApp;
 /// `std::unique_ptr` to a model); the interface keeps exactly one instance of it, which every
 /// UI event and API call uses. A streaming `fn` may take its parameters by value, `const&` or
 /// `&&`: the library keeps the message and history alive until the coroutine is destroyed.
+/// Prefer `const gr::History&`: the history is kept converted between turns and lent to `fn`;
+/// by value, each turn copies it (O(conversation)).
 ///
 /// Thread safety: construct and launch from one thread; `fn` is called from worker threads,
 /// concurrently up to `concurrency_limit` (so a stateful function object needs its own

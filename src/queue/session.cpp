@@ -144,6 +144,17 @@ std::vector<std::shared_ptr<Event>> Session::pending_events() const {
     return out;
 }
 
+bool Session::fits_locked(std::size_t old_bytes, std::size_t new_bytes) const {
+    return state_bytes_ - old_bytes + new_bytes <= budget_->limits.max_state_bytes &&
+           budget_->total_bytes.load() - old_bytes + new_bytes <= budget_->limits.max_total_bytes;
+}
+
+void Session::account_locked(std::size_t old_bytes, std::size_t new_bytes) {
+    budget_->total_bytes += new_bytes;
+    budget_->total_bytes -= old_bytes;
+    state_bytes_ = state_bytes_ - old_bytes + new_bytes;
+}
+
 std::shared_ptr<const json::value> Session::state(int component_id) const {
     std::lock_guard lock(mutex_);
     auto it = state_.find(component_id);
@@ -160,15 +171,11 @@ bool Session::set_state(int component_id, std::shared_ptr<const json::value> val
     const std::size_t bytes = value ? json_footprint(*value) : 0;
     std::unique_lock lock(mutex_);
     auto& slot = state_[component_id];
-    const std::size_t mine = state_bytes_ - slot.bytes + bytes;
-    const std::size_t all = budget_->total_bytes.load() - slot.bytes + bytes;
-    if (mine > budget_->limits.max_state_bytes || all > budget_->limits.max_total_bytes) {
+    if (!fits_locked(slot.bytes, bytes)) {
         if (slot.bytes == 0 && !slot.value) state_.erase(component_id);
         return false;
     }
-    budget_->total_bytes += bytes;
-    budget_->total_bytes -= slot.bytes;
-    state_bytes_ = mine;
+    account_locked(slot.bytes, bytes);
     std::swap(slot.value, value);
     slot.bytes = bytes;
     slot.extends = extends;
@@ -185,16 +192,13 @@ bool Session::append_state(int component_id, const std::shared_ptr<const json::v
         expected.use_count() != holders + 1)
         return false;
     StateSlot& slot = it->second;
-    const std::size_t mine = state_bytes_ + bytes;
-    if (mine > budget_->limits.max_state_bytes || budget_->total_bytes.load() + bytes > budget_->limits.max_total_bytes)
-        return false;
+    if (!fits_locked(0, bytes)) return false;
     // No one else holds it and no one can get it while the lock is held: it is ours to move
     // (every SharedJson is made as a non-const value, see app.hpp).
     auto grown = std::make_shared<json::value>(std::move(const_cast<json::value&>(*expected)));
     json::array& items = grown->get_array();
     for (auto& v : more) items.push_back(std::move(v));
-    budget_->total_bytes += bytes;
-    state_bytes_ = mine;
+    account_locked(0, bytes);
     slot.bytes += bytes;
     slot.extends = expected.get();
     slot.value = std::move(grown);
@@ -207,27 +211,21 @@ std::shared_ptr<void> Session::take_derived(int component_id) {
     if (it == derived_.end()) return nullptr;
     auto [value, bytes] = std::move(it->second);
     derived_.erase(it);
-    state_bytes_ -= bytes;
-    budget_->total_bytes -= bytes;
+    account_locked(bytes, 0);
     return value;
 }
 
 bool Session::put_derived(int component_id, std::shared_ptr<void> value, std::size_t bytes) {
     std::unique_lock lock(mutex_);
     auto& slot = derived_[component_id];
-    const std::size_t mine = state_bytes_ - slot.second + bytes;
-    const std::size_t all = budget_->total_bytes.load() - slot.second + bytes;
-    if (mine > budget_->limits.max_state_bytes || all > budget_->limits.max_total_bytes) {
-        state_bytes_ -= slot.second;
-        budget_->total_bytes -= slot.second;
+    if (!fits_locked(slot.second, bytes)) {
+        account_locked(slot.second, 0);
         value = std::move(slot.first);  // freed below, outside the lock
         derived_.erase(component_id);
         lock.unlock();
         return false;
     }
-    budget_->total_bytes += bytes;
-    budget_->total_bytes -= slot.second;
-    state_bytes_ = mine;
+    account_locked(slot.second, bytes);
     std::swap(slot.first, value);
     slot.second = bytes;
     lock.unlock();  // the value replaced is freed outside the lock

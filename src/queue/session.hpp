@@ -121,6 +121,11 @@ public:
     bool put_derived(int component_id, std::shared_ptr<void> value, std::size_t bytes);
 
 private:
+    // Whether replacing `old_bytes` of State by `new_bytes` stays within the limits; the
+    // accounting of it. Both with mutex_ held.
+    [[nodiscard]] bool fits_locked(std::size_t old_bytes, std::size_t new_bytes) const;
+    void account_locked(std::size_t old_bytes, std::size_t new_bytes);
+
     struct Entry {
         std::string event_id;
         Kind kind;
