@@ -454,6 +454,9 @@ std::vector<std::string> ChatApp::inert_options() const {
     if (!o.additional_outputs.empty())
         ignored("additional_outputs (" + std::to_string(o.additional_outputs.size()) +
                 " components; they need a surrounding Blocks)");
+    if (o.chatbot && o.chatbot->buttons &&
+        std::find(o.chatbot->buttons->begin(), o.chatbot->buttons->end(), "share") != o.chatbot->buttons->end())
+        out.push_back("chatbot buttons \"share\" is not shown: it posts to Hugging Face Spaces, which a self-hosted server does not do");
     if (o.analytics_enabled.value_or(false))
         out.push_back("analytics_enabled=true is ignored: gradio.cpp sends no telemetry");
     return out;

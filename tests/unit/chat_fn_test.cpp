@@ -308,9 +308,10 @@ TEST(InertOptions, EachIgnoredOptionGetsOneLineNamingIt) {
     all.multimodal = true;
     all.additional_outputs = {gr::Textbox{.label = "Code"}};
     all.analytics_enabled = true;
+    all.chatbot = gr::Chatbot{.buttons = std::vector<std::string>{"copy", "share"}};
     ChatApp many(make_chat_function(echo), all);
     const auto lines = many.inert_options();
-    const std::vector<std::string> names = {"multimodal", "additional_outputs", "analytics_enabled"};
+    const std::vector<std::string> names = {"multimodal", "additional_outputs", "chatbot buttons \"share\"", "analytics_enabled"};
     ASSERT_EQ(lines.size(), names.size());
     for (std::size_t i = 0; i < names.size(); ++i) EXPECT_EQ(lines[i].rfind(names[i], 0), 0u) << lines[i];
 }
