@@ -200,11 +200,11 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     bool have_output = false;
     // A stopped or failed stream keeps the State it had reached (the partial reply stays).
     std::shared_ptr<const StreamBases> bases;  // a stream's fixed beginnings (outputs come as tails)
-    // Whole values from tails are built once per event, only for the States to store. A State's whole value is built in an arena of its own: one allocation per block instead
-    // of one per node, and nothing to free node by node when the next turn replaces it.
-    // At the end of a turn (`final`), a State that nothing else holds any more is extended in
-    // place instead: the base's prefix is that State, read by this worker only (readers see
-    // States as null), held here by the inputs and the base.
+    // Whole values from tails are built once per event, only for the States to store, in an
+    // arena of their own: one allocation per block instead of one per node. At the end of a
+    // turn (`final`), a State that nothing else holds any more is extended in place instead:
+    // the base's prefix is that State, read by this worker only (readers see States as null),
+    // held here by the inputs and the base.
     auto whole_states = [&](const json::array& values, bool final) {
         std::vector<SharedOutput> out(values.size());
         if (bases)
