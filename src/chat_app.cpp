@@ -9,7 +9,6 @@
 #include "examples/cache_sweeper.hpp"
 #include "examples/example_cache.hpp"
 #include "flagging/csv_log.hpp"
-#include "http/utf8.hpp"
 #include "log/log.hpp"
 #include "protocol/json_codec.hpp"
 #include "queue/ids.hpp"
@@ -118,21 +117,10 @@ struct HistoryMemo {
     const json::value* source_address = nullptr;
     std::size_t source_size = 0;
     std::shared_ptr<History> history;
-    // The source's messages as compact JSON (StreamBase::text's form), once a page's turn
+    // The source's messages as compact JSON (append_items_text's form), once a page's turn
     // needed it; null until then.
     std::shared_ptr<std::string> text;
 };
-
-// Appends `items` as StreamBase::text writes them (comma-separated, UTF-8 repaired).
-void append_text(std::string& text, const json::array& items, std::size_t from) {
-    std::string more;
-    for (std::size_t i = from; i < items.size(); ++i) {
-        if (!text.empty() || !more.empty()) more += ',';
-        write_json(more, items[i]);
-    }
-    (void)http::repair_utf8(more);
-    text += more;
-}
 
 std::size_t history_bytes(const History& h) {
     std::size_t bytes = h.capacity() * sizeof(Message);
@@ -178,14 +166,14 @@ ConvertedHistory converted_history(EventContext& ctx, int state_id, const Shared
         }
         if (memo->text) {
             text = own(memo->text);
-            append_text(*text, now, known);
+            append_items_text(*text, now, known);
         }
     } else {
         history = std::make_shared<History>(history_of(*source));
     }
     if (with_text && !text) {
         text = std::make_shared<std::string>();
-        append_text(*text, now, 0);
+        append_items_text(*text, now, 0);
     }
     const std::size_t bytes = history_bytes(*history) + (text ? text->capacity() : 0);
     (void)ctx.session->put_derived(state_id, std::make_shared<HistoryMemo>(HistoryMemo{source, source.get(), now.size(), history, text}),

@@ -167,9 +167,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         }
     }
 
+    // Output from this size on is sent from where it is (write_chunk), not copied into `wire`.
+    static constexpr std::size_t large_chunk = 16 * 1024;
+
     // Chunked transfer encoding by hand, so that a header, data and the last chunk that are
     // ready together leave in one write (one system call) rather than three.
-    static constexpr std::size_t large_chunk = 16 * 1024;  // sent from where it is, not copied
     static void append_chunk(std::string& wire, std::string_view data) {
         char size[24];
         const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());

@@ -1,6 +1,7 @@
 #include "protocol/app.hpp"
 
 #include "http/utf8.hpp"
+#include "protocol/diff.hpp"
 #include "protocol/json_codec.hpp"
 
 namespace gradio::detail {
@@ -43,33 +44,33 @@ json::array StreamBase::after_prefix(const json::array& tail) const {
     return out;
 }
 
-namespace {
-// `items` as compact JSON, comma-separated, UTF-8 repaired (a reply's bytes are not checked
-// before this).
-std::string items_text(const json::array& items, std::size_t reserve) {
-    std::string text;
-    text.reserve(reserve);
-    for (const auto& v : items) {
-        if (!text.empty()) text += ',';
-        write_json(text, v);
+void append_items_text(std::string& text, const json::array& items, std::size_t from) {
+    std::string more;
+    for (std::size_t i = from; i < items.size(); ++i) {
+        if (!text.empty() || !more.empty()) more += ',';
+        write_json(more, items[i]);
     }
-    (void)http::repair_utf8(text);
-    return text;
+    (void)http::repair_utf8(more);  // a reply's bytes are not checked before this
+    text += more;
 }
-}  // namespace
 
 const std::shared_ptr<const std::string>& StreamBase::prefix_text() const {
     std::call_once(prefix_once_, [this] {
-        if (!prefix_text_)
-            prefix_text_ = std::make_shared<const std::string>(
-                prefix_ && prefix_->is_array() ? items_text(prefix_->get_array(), prefix_->get_array().size() * 128) : std::string());
+        if (prefix_text_) return;
+        std::string text;
+        if (prefix_ && prefix_->is_array()) {
+            text.reserve(prefix_->get_array().size() * 128);  // a guess at a short message's size: fewer regrowths
+            append_items_text(text, prefix_->get_array(), 0);
+        }
+        prefix_text_ = std::make_shared<const std::string>(std::move(text));
     });
     return prefix_text_;
 }
 
 const std::shared_ptr<const std::string>& StreamBase::extra_text() const {
     std::call_once(extra_once_, [this] {
-        std::string text = items_text(extra_, 256 * extra_.size());
+        std::string text;
+        append_items_text(text, extra_, 0);
         if (!text.empty() && !prefix_text()->empty()) text.insert(0, 1, ',');
         extra_text_ = std::make_shared<const std::string>(std::move(text));
     });
@@ -93,31 +94,6 @@ void StreamBase::write(std::string& out, const json::array& tail, std::vector<ht
     out += ']';
 }
 
-bool json_same(const json::value& a, const json::value& b) {
-    if (a.kind() != b.kind()) return a == b;  // numbers of different kinds may still be equal
-    switch (a.kind()) {
-    case json::kind::array: {
-        const auto &x = a.get_array(), &y = b.get_array();
-        if (x.size() != y.size()) return false;
-        for (std::size_t i = 0; i < x.size(); ++i)
-            if (!json_same(x[i], y[i])) return false;
-        return true;
-    }
-    case json::kind::object: {
-        const auto &x = a.get_object(), &y = b.get_object();
-        if (x.size() != y.size()) return false;
-        auto i = x.begin();
-        auto j = y.begin();
-        for (; i != x.end(); ++i, ++j) {
-            if (i->key() != j->key()) return a == b;  // another order: compare by key
-            if (!json_same(i->value(), j->value())) return false;
-        }
-        return true;
-    }
-    default: return a == b;
-    }
-}
-
 const json::value* SentWhole::prefix_if_same(const json::value& value) const {
     if (!bases || !bases->has(output) || !tail.is_array() || !value.is_array()) return nullptr;
     const StreamBase& base = *bases->base[output];
@@ -128,9 +104,9 @@ const json::value* SentWhole::prefix_if_same(const json::value& value) const {
     const json::array rest = base.after_prefix(tail.get_array());
     if (items.size() != head.size() + rest.size()) return nullptr;
     for (std::size_t i = 0; i < head.size(); ++i)
-        if (!json_same(items[i], head[i])) return nullptr;
+        if (!python_equal(items[i], head[i])) return nullptr;
     for (std::size_t i = 0; i < rest.size(); ++i)
-        if (!json_same(items[head.size() + i], rest[i])) return nullptr;
+        if (!python_equal(items[head.size() + i], rest[i])) return nullptr;
     return prefix;
 }
 

@@ -81,7 +81,6 @@ struct EventContext {
     std::vector<SharedOutput> shared_outputs{};
 };
 
-
 // A handler's input values, by position. A State's value is shared with its session, not
 // copied per event (a conversation may be long).
 class Inputs {
@@ -106,7 +105,7 @@ private:
 // the step's tail, so a step costs O(reply), not O(conversation).
 class StreamBase {
 public:
-    // `prefix_text`: the prefix's elements as text() would write them, if already known.
+    // `prefix_text`: the prefix's elements as append_items_text writes them, if already known.
     StreamBase(SharedJson prefix, json::array extra, std::shared_ptr<const std::string> prefix_text = nullptr);
     [[nodiscard]] std::size_t size() const noexcept;
     // The shared array the base starts with (nullptr if none).
@@ -150,7 +149,8 @@ struct StreamBases {
 
 // What a stream last sent whole for one of its outputs (base and tail): the page sends that
 // value back in its next step (the chain's copy into State), which may then be stored as made
-// from the base's prefix by appending, without comparing it to anything else.
+// from the base's prefix by appending; it is compared with base and tail only, not with any
+// other history.
 struct SentWhole {
     std::shared_ptr<const StreamBases> bases;
     std::size_t output = 0;
@@ -159,9 +159,9 @@ struct SentWhole {
     [[nodiscard]] const json::value* prefix_if_same(const json::value& value) const;
 };
 
-// Equality of JSON values as Gradio's would compare them, fast when objects list their keys
-// in the same order (as a value and its echo do).
-[[nodiscard]] bool json_same(const json::value& a, const json::value& b);
+// Appends items[from..] as a StreamBase's text has them: compact JSON, comma-separated (after
+// a comma when `text` is not empty), UTF-8 repaired.
+void append_items_text(std::string& text, const json::array& items, std::size_t from);
 
 // A streaming handler's outputs: each next() gives the output values after one more step
 // (for outputs with a base, only their tail); nullopt when done. Destroying it stops the

@@ -61,9 +61,7 @@ void write_string(std::string& out, std::string_view s, JsonDialect dialect) {
         }
         if (c < 0x20) {
             escape_unit(c);
-        } else if (c < 0x80 || dialect == JsonDialect::compact) {
-            out += static_cast<char>(c);
-        } else {
+        } else {  // not plain above 0x1F: a non-ASCII byte in the Python dialect
             // Decode one UTF-8 sequence and escape it as UTF-16 units, as json.dumps does.
             // Invalid bytes become U+FFFD rather than breaking the frame.
             unsigned cp = 0xFFFD;
