@@ -18,7 +18,7 @@ WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconf
 
 # Fuzzing (README "Fuzzing"): `make fuzz` runs every target for FUZZ_SECONDS; `make test`
 # runs each for FUZZ_SMOKE_SECONDS.
-FUZZ_TARGETS       := fuzz_http_request fuzz_json_routes fuzz_diff_sse
+FUZZ_TARGETS       := fuzz_http_request fuzz_json_routes fuzz_diff_sse fuzz_multipart fuzz_path_policy
 FUZZ_SECONDS       ?= 300
 FUZZ_SMOKE_SECONDS ?= 20
 # ThreadSanitizer reports make a test exit non-zero. No suppressions so far (tests/tsan.supp
@@ -69,7 +69,7 @@ define run_fuzzers
 	for t in $(FUZZ_TARGETS); do \
 	  corpus=$(FUZZ_BUILD)/corpus/$$t; artifacts=$(FUZZ_BUILD)/artifacts/$$t; log=$(FUZZ_BUILD)/$$t.log; \
 	  mkdir -p $$corpus $$artifacts && cp -f tests/fuzz/corpus/$$t/* $$corpus/ || exit 1; \
-	  case $$t in fuzz_http_request) dict=http.dict ;; *) dict=json.dict ;; esac; \
+	  case $$t in fuzz_http_request) dict=http.dict ;; fuzz_multipart) dict=multipart.dict ;; fuzz_path_policy) dict=path.dict ;; *) dict=json.dict ;; esac; \
 	  echo "== $$t: $(1) s (log $$log)"; \
 	  if ./$(FUZZ_BUILD)/tests/fuzz/$$t -max_total_time=$(1) -timeout=10 -print_final_stats=1 \
 	       -dict=tests/fuzz/$$dict -artifact_prefix=$$artifacts/ $$corpus >$$log 2>&1; then \

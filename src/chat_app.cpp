@@ -6,7 +6,8 @@
 #include <gradio/error.hpp>
 
 #include "components/components.hpp"
-#include "examples/cache_sweeper.hpp"
+#include "files/file_cache.hpp"
+#include "files/mime_types.hpp"
 #include "examples/example_cache.hpp"
 #include "flagging/csv_log.hpp"
 #include "log/log.hpp"
@@ -89,15 +90,54 @@ std::optional<std::string> message_text(const json::value& v) {
     return std::nullopt;
 }
 
-// The message typed by the user, as the chat fn receives it.
-Message incoming_message(const json::value& v) {
+// What a multimodal message may carry: `file_types` (empty: anything).
+struct FileRules {
+    std::vector<std::string> file_types;
+};
+
+// The message typed by the user, as the chat fn receives it: its text and, for a multimodal
+// {"text","files"} value, the files, each checked to be an upload in this server's cache (with
+// `ctx`; without, as given) and of an accepted type. Content: the files, then the text.
+Message incoming_message(const json::value& v, const EventContext* ctx = nullptr, const FileRules* rules = nullptr) {
     auto text = message_text(v);
     if (!text) throw InputError("The message must be a string.");
     Message m;
     m.text = std::move(*text);
-    m.content.push_back(ContentPart{ContentPart::Type::text, m.text, {}, {}, {}, {}});
+    if (v.is_object())
+        if (const auto* files = v.get_object().if_contains("files"); files && files->is_array())
+            for (const auto& f : files->get_array()) {
+                FileData file;
+                try {
+                    file = file_from_json(f);
+                } catch (const std::invalid_argument& e) {
+                    throw InputError(std::string("Invalid file in the message: ") + e.what());
+                }
+                if (ctx && ctx->files) {
+                    try {
+                        file = ctx->files->check_input(file, ctx->file_url_prefix);
+                    } catch (const Error& e) {
+                        throw InputError(e.what());
+                    }
+                }
+                if (rules && !rules->file_types.empty()) {
+                    const std::string name = file.orig_name.empty() ? file.path : file.orig_name;
+                    bool ok = false;
+                    for (const auto& type : rules->file_types) ok = ok || files::matches_file_type(name, file.mime_type, type);
+                    if (!ok) {
+                        std::string accepted;
+                        for (const auto& type : rules->file_types) accepted += (accepted.empty() ? "" : ", ") + type;
+                        throw InputError("Invalid file type: \"" + name + "\". Accepted formats: " + accepted + ".");
+                    }
+                }
+                m.files.push_back(std::move(file));
+            }
+    for (const auto& f : m.files) m.content.push_back(ContentPart{ContentPart::Type::file, {}, f, {}, {}, {}});
+    if (!m.text.empty() || m.files.empty()) m.content.push_back(ContentPart{ContentPart::Type::text, m.text, {}, {}, {}, {}});
     return m;
 }
+
+// The user's message as the chatbot shows it.
+json::object user_message_json(const Message& m) { return message_to_json(m); }
 
 History history_of(const json::value& v) {
     try {
@@ -192,40 +232,159 @@ bool has_role(const json::value& m, std::string_view role) {
 }
 
 // Removes the last user turn: trailing assistant messages, then the user messages before
-// them (features.md Appendix 3). Returns the removed user text.
-std::string pop_last_turn(json::array& history) {
+// them (features.md Appendix 3). Returns the removed message as the box takes it: its text,
+// or with `multimodal` {"text", "files"} (so that retry and undo keep the files).
+json::value pop_last_turn(json::array& history, bool multimodal) {
     while (!history.empty() && history.back().is_object() && !has_role(history.back(), "user")) history.pop_back();
     std::string text;
+    json::array files;
     while (!history.empty() && has_role(history.back(), "user")) {
         Message m = message_from_json(history.back());
         text = text.empty() ? m.text : m.text + "\n" + text;
+        json::array these;
+        for (const auto& f : m.files) these.push_back(file_to_json(f));
+        for (auto& f : files) these.push_back(std::move(f));
+        files = std::move(these);
         history.pop_back();
     }
-    return text;
+    if (!multimodal) return json::string(text);
+    return json::object{{"text", text}, {"files", std::move(files)}};
 }
 
-// The reply as the chatbot shows it: assistant messages appended to `chat`.
-void append_reply(json::array& chat, const Reply& reply) {
+// Where the files of a reply go: copied into the server's cache, served under `url_prefix`.
+struct MediaContext {
+    files::FileCache* files = nullptr;
+    std::string url_prefix;
+    static MediaContext of(const EventContext& ctx) { return {ctx.files, ctx.file_url_prefix}; }
+};
+
+FileData output_file(const std::string& path, const MediaContext& media, std::string_view orig_name = {}) {
+    if (path.empty()) throw Error("A file in the reply has no path.");
+    if (!media.files) throw Error("Files in replies need a running server (no file cache here).");
+    return media.files->store_output(path, media.url_prefix, orig_name);
+}
+
+void put_if(json::object& o, const char* key, const std::string& v) {
+    if (!v.empty()) o[key] = v;
+}
+void put_if(json::object& o, const char* key, const std::optional<int>& v) {
+    if (v) o[key] = *v;
+}
+void put_if(json::object& o, const char* key, const std::optional<bool>& v) {
+    if (v) o[key] = *v;
+}
+
+json::object component_part(const char* name, json::value value, json::object args) {
+    return json::object{{"component", name}, {"value", std::move(value)}, {"constructor_args", args}, {"props", args},
+                        {"type", "component"}};
+}
+
+// One file or component of a reply as a chatbot content part (protocol.md §13.4).
+json::object media_part(const ReplyItem& item, const MediaContext& media) {
+    return std::visit(
+        [&media](const auto& c) -> json::object {
+            using T = std::decay_t<decltype(c)>;
+            json::object args;
+            if constexpr (std::is_same_v<T, FileMessage>) {
+                return json::object{{"file", file_to_json(output_file(c.path, media))},
+                                    {"alt_text", c.alt_text.empty() ? json::value(nullptr) : json::value(c.alt_text)},
+                                    {"type", "file"}};
+            } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, ChatMessage>) {
+                return json::object{};  // not media: handled by the callers
+            } else {
+                put_if(args, "label", c.label);
+                put_if(args, "show_label", c.show_label);
+                if constexpr (std::is_same_v<T, Image>) {
+                    put_if(args, "height", c.height);
+                    put_if(args, "width", c.width);
+                    json::object part = component_part("image", file_to_json(output_file(c.value, media)), std::move(args));
+                    part["alt_text"] = c.alt_text.empty() ? json::value(nullptr) : json::value(c.alt_text);
+                    return part;
+                } else if constexpr (std::is_same_v<T, Audio>) {
+                    args["autoplay"] = c.autoplay;
+                    return component_part("audio", file_to_json(output_file(c.value, media)), std::move(args));
+                } else if constexpr (std::is_same_v<T, Video>) {
+                    put_if(args, "height", c.height);
+                    put_if(args, "width", c.width);
+                    args["autoplay"] = c.autoplay;
+                    return component_part("video", file_to_json(output_file(c.value, media)), std::move(args));
+                } else if constexpr (std::is_same_v<T, File>) {
+                    return component_part("file", file_to_json(output_file(c.value, media)), std::move(args));
+                } else if constexpr (std::is_same_v<T, HTML>) {
+                    return component_part("html", json::string(c.value), std::move(args));
+                } else if constexpr (std::is_same_v<T, Code>) {
+                    put_if(args, "language", c.language);
+                    return component_part("code", json::string(c.value), std::move(args));
+                } else {
+                    static_assert(std::is_same_v<T, Markdown>);
+                    return component_part("markdown", json::string(c.value), std::move(args));
+                }
+            }
+        },
+        item);
+}
+
+json::object media_message(const ReplyItem& item, const MediaContext& media) {
+    return json::object{{"role", "assistant"}, {"metadata", nullptr}, {"content", json::array{media_part(item, media)}},
+                        {"options", nullptr}};
+}
+
+void append_item(json::array& chat, const ReplyItem& item, const MediaContext& media) {
+    if (const auto* text = std::get_if<std::string>(&item)) chat.push_back(text_message("assistant", *text));
+    else if (const auto* message = std::get_if<ChatMessage>(&item)) chat.push_back(chat_message_to_json(*message));
+    else chat.push_back(media_message(item, media));
+}
+
+// The reply as the chatbot shows it: assistant messages appended to `chat`; a file or
+// component is a message of its own, as in Gradio.
+void append_reply(json::array& chat, const Reply& reply, const MediaContext& media) {
     std::visit(
-        [&chat](const auto& r) {
+        [&chat, &media](const auto& r) {
             using T = std::decay_t<decltype(r)>;
             if constexpr (std::is_same_v<T, std::string>) chat.push_back(text_message("assistant", r));
             else if constexpr (std::is_same_v<T, ChatMessage>) chat.push_back(chat_message_to_json(r));
+            else if constexpr (std::is_same_v<T, ReplyItem>) append_item(chat, r, media);
+            else if constexpr (std::is_same_v<T, Reply::Items>)
+                for (const auto& item : r) append_item(chat, item, media);
             else
                 for (const auto& m : r) chat.push_back(chat_message_to_json(m));
         },
         reply.value());
 }
 
+// A file or component as the API returns it: a file as its FileData (the Python client
+// downloads it), a FileMessage as {"file", "alt_text"}, text components as their content part.
+// (Gradio answers File components with their Python repr, a bug.)
+json::value api_item(const ReplyItem& item, const MediaContext& media) {
+    if (const auto* text = std::get_if<std::string>(&item)) return json::string(*text);
+    if (const auto* message = std::get_if<ChatMessage>(&item)) return chat_message_to_api_json(*message);
+    json::object part = media_part(item, media);
+    if (part.contains("file")) {
+        part.erase("type");
+        return part;
+    }
+    const std::string_view kind = part.at("component").get_string();
+    if (kind == "html" || kind == "code" || kind == "markdown") {
+        part.erase("type");
+        return part;
+    }
+    return part.at("value");
+}
+
 // The reply as the API returns it, like Gradio: text as text, a ChatMessage as its dict, a
 // list as a list.
-json::value api_reply(const Reply& reply) {
+json::value api_reply(const Reply& reply, const MediaContext& media) {
     return std::visit(
-        [](const auto& r) -> json::value {
+        [&media](const auto& r) -> json::value {
             using T = std::decay_t<decltype(r)>;
             if constexpr (std::is_same_v<T, std::string>) return json::string(r);
             else if constexpr (std::is_same_v<T, ChatMessage>) return chat_message_to_api_json(r);
-            else {
+            else if constexpr (std::is_same_v<T, ReplyItem>) return api_item(r, media);
+            else if constexpr (std::is_same_v<T, Reply::Items>) {
+                json::array out;
+                for (const auto& item : r) out.push_back(api_item(item, media));
+                return out;
+            } else {
                 json::array out;
                 for (const auto& m : r) out.push_back(chat_message_to_api_json(m));
                 return out;
@@ -268,9 +427,9 @@ std::string conversation_title(const json::array& conversation) {
 // `first` makes of the reply. Each step costs O(reply), whatever the history's length.
 class ChatTurnStream final : public OutputStream {
 public:
-    using First = std::function<json::value(const Reply&)>;
-    ChatTurnStream(std::unique_ptr<ReplyStream> stream, First first, std::unique_ptr<const StreamBase> conversation)
-        : stream_(std::move(stream)), first_(std::move(first)), bases_(std::make_shared<StreamBases>()) {
+    using First = std::function<json::value(const Reply&, const MediaContext&)>;
+    ChatTurnStream(std::unique_ptr<ReplyStream> stream, First first, std::unique_ptr<const StreamBase> conversation, MediaContext media)
+        : stream_(std::move(stream)), first_(std::move(first)), bases_(std::make_shared<StreamBases>()), media_(std::move(media)) {
         bases_->base.resize(2);
         bases_->base[1] = std::move(conversation);
     }
@@ -278,8 +437,8 @@ public:
         if (!stream_->next()) return std::nullopt;
         Reply reply = stream_->value();
         json::array tail;
-        append_reply(tail, reply);
-        return json::array{first_(reply), std::move(tail)};
+        append_reply(tail, reply, media_);
+        return json::array{first_(reply, media_), std::move(tail)};
     }
     [[nodiscard]] std::shared_ptr<const StreamBases> bases() const override { return bases_; }
 
@@ -287,6 +446,7 @@ private:
     std::unique_ptr<ReplyStream> stream_;
     First first_;
     std::shared_ptr<StreamBases> bases_;
+    MediaContext media_;
 };
 
 std::string env_or(const char* name, std::string fallback) {
@@ -419,7 +579,11 @@ void ChatApp::validate() const {
         throw ConfigError("[gr.config.16] flagging_options may not be empty with flagging_mode \"manual\"");
     if (o.delete_cache && (o.delete_cache->first <= 0 || o.delete_cache->second < 0))
         throw ConfigError("[gr.config.17] delete_cache needs a frequency above 0 and an age of at least 0 seconds");
-    if (o.textbox && o.textbox->max_length && *o.textbox->max_length < 1)
+    if (o.textbox && o.multimodal != std::holds_alternative<MultimodalTextbox>(*o.textbox))
+        throw ConfigError(o.multimodal ? "[gr.config.23] with multimodal = true, textbox must be a gr::MultimodalTextbox"
+                                       : "[gr.config.23] a gr::MultimodalTextbox needs multimodal = true");
+    if (o.textbox && std::holds_alternative<Textbox>(*o.textbox) && std::get<Textbox>(*o.textbox).max_length &&
+        *std::get<Textbox>(*o.textbox).max_length < 1)
         throw ConfigError("[gr.config.18] textbox max_length must be at least 1");
     if (o.chatbot && o.chatbot->layout != "bubble" && o.chatbot->layout != "panel")
         throw ConfigError("[gr.config.19] chatbot layout must be \"bubble\" or \"panel\", got \"" + o.chatbot->layout + "\"");
@@ -428,6 +592,7 @@ void ChatApp::validate() const {
 std::shared_ptr<const App> ChatApp::app_for(const LaunchOptions& launch) const {
     auto app = std::make_shared<App>(app_);
     app->show_error = launch.show_error;
+    if (launch.max_file_size) app->max_file_size = launch.max_file_size->bytes;
     for (auto& d : app->dependencies)
         if (d.concurrency_limit && *d.concurrency_limit == default_concurrency)
             d.concurrency_limit = launch.default_concurrency_limit;
@@ -438,7 +603,6 @@ std::vector<std::string> ChatApp::inert_options() const {
     const auto& o = options_;
     std::vector<std::string> out;
     auto ignored = [&out](const std::string& what) { out.push_back(what + " is not supported yet and is ignored"); };
-    if (o.multimodal) ignored("multimodal=true");
     if (!o.additional_outputs.empty())
         ignored("additional_outputs (" + std::to_string(o.additional_outputs.size()) +
                 " components; they need a surrounding Blocks)");
@@ -467,6 +631,7 @@ void ChatApp::build() {
     app_.title = o.title.empty() ? "Gradio" : o.title;
     app_.fill_height = o.fill_height;
     app_.fill_width = o.fill_width;
+    app_.delete_cache = o.delete_cache;
     AppBuilder b(app_);
     Ids ids;
     build_layout(b, ids);
@@ -568,7 +733,19 @@ void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
     json::array cards;
     if (!table_examples) {
         for (std::size_t i = 0; i < o.examples.size(); ++i) {
-            json::object e{{"text", message_text(to_json_value(o.examples[i].message)).value_or("")}, {"files", json::array{}}};
+            const json::value message = to_json_value(o.examples[i].message);
+            json::array files;
+            if (const json::value* list = message.is_object() ? message.get_object().if_contains("files") : nullptr; list && list->is_array())
+                for (const auto& f : list->get_array()) {
+                    if (!f.is_string()) throw ConfigError("[gr.config.24] an example's \"files\" must be a list of paths");
+                    FileData file;
+                    file.path = std::string(f.get_string());
+                    file.url = file_url(file.path);
+                    file.orig_name = std::filesystem::path(file.path).filename().string();
+                    file.mime_type = std::string(files::mime_type_of(file.orig_name));
+                    files.push_back(file_to_json(file));
+                }
+            json::object e{{"text", message_text(message).value_or("")}, {"files", std::move(files)}};
             if (i < o.example_labels.size()) e["display_text"] = o.example_labels[i];
             if (i < o.example_icons.size()) {
                 const std::string url = file_url(o.example_icons[i]);
@@ -593,25 +770,39 @@ void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
                                          {"equal_height", false}, {"show_progress", false}, {"preserved_by_key", json::array{}}},
                                  group);
     const int form = b.add_layout("form", {{"scale", 7}, {"min_width", 160}, {"preserved_by_key", json::array{}}}, row);
-    Textbox box = o.textbox.value_or(Textbox{});
-    // The interface's buttons and autofocus apply unless the custom textbox set its own.
-    if (std::holds_alternative<bool>(box.submit_btn) && !std::get<bool>(box.submit_btn)) box.submit_btn = o.submit_btn;
-    if (!box.autofocus) box.autofocus = o.autofocus;
-    box.stop_btn = false;  // the Stop swap happens through updates
-    box.show_label = false;
-    box.label.clear();
-    if (!box.scale) box.scale = 7;
-    Component textbox = textbox_model(box);
-    if (box.placeholder.empty()) textbox.props["placeholder"] = translated("chat_interface.message_placeholder");
-    textbox.props["label"] = "";
-    textbox.preprocess = [check = textbox.preprocess](const json::value& v) -> json::value {
-        if (!v.is_string() && !v.is_null()) throw InputError("The message must be a string.");
-        return check(v);
-    };
-    textbox.props["name"] = "textbox";
-    textbox.props["_selectable"] = false;
-    textbox.skip_api = false;
-    ids.textbox = b.add(std::move(textbox), form);
+    if (o.multimodal) {
+        MultimodalTextbox box;
+        if (o.textbox) box = std::get<MultimodalTextbox>(*o.textbox);
+        if (std::holds_alternative<bool>(box.submit_btn) && std::get<bool>(box.submit_btn)) box.submit_btn = o.submit_btn;
+        if (!box.autofocus) box.autofocus = o.autofocus;
+        box.stop_btn = false;  // the Stop swap happens through updates
+        box.show_label = false;
+        box.label.clear();
+        Component textbox = multimodal_textbox_model(box);
+        textbox.props["name"] = "multimodaltextbox";
+        textbox.props["_selectable"] = false;
+        textbox.skip_api = false;
+        ids.textbox = b.add(std::move(textbox), form);
+    } else {
+        Textbox box = o.textbox ? std::get<Textbox>(*o.textbox) : Textbox{};
+        if (std::holds_alternative<bool>(box.submit_btn) && !std::get<bool>(box.submit_btn)) box.submit_btn = o.submit_btn;
+        if (!box.autofocus) box.autofocus = o.autofocus;
+        box.stop_btn = false;  // the Stop swap happens through updates
+        box.show_label = false;
+        box.label.clear();
+        if (!box.scale) box.scale = 7;
+        Component textbox = textbox_model(box);
+        if (box.placeholder.empty()) textbox.props["placeholder"] = translated("chat_interface.message_placeholder");
+        textbox.props["label"] = "";
+        textbox.preprocess = [check = textbox.preprocess](const json::value& v) -> json::value {
+            if (!v.is_string() && !v.is_null()) throw InputError("The message must be a string.");
+            return check(v);
+        };
+        textbox.props["name"] = "textbox";
+        textbox.props["_selectable"] = false;
+        textbox.skip_api = false;
+        ids.textbox = b.add(std::move(textbox), form);
+    }
     Component fake_api;
     fake_api.type = "button";
     fake_api.props = {{"value", "Fake API"}, {"variant", "secondary"}, {"size", "lg"}, {"link_target", "_self"},
@@ -718,9 +909,19 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     // converted once per session, see converted_history), in[2..] the additional inputs.
     const int state_id = ids.chatbot_state;
     // `text`: also the history's JSON text, kept with it, for a turn that sends it whole.
-    auto make_call = [parameter_names, state_id](Inputs& in, EventContext& ctx, std::shared_ptr<const std::string>* text) {
+    const bool multimodal = o.multimodal;
+    FileRules rules;
+    if (o.textbox)
+        if (const auto* box = std::get_if<MultimodalTextbox>(&*o.textbox)) rules.file_types = box->file_types;
+    // The user's message as the chatbot shows it, with its files checked.
+    auto user_message = [rules](const json::value& message, const EventContext& ctx) {
+        return user_message_json(incoming_message(message, &ctx, &rules));
+    };
+    auto make_call = [parameter_names, state_id, rules](Inputs& in, EventContext& ctx, std::shared_ptr<const std::string>* text,
+                                                        json::object& user) {
         ChatCall call;
-        call.message = incoming_message(in[0]);
+        call.message = incoming_message(in[0], &ctx, &rules);
+        user = user_message_json(call.message);
         auto converted = converted_history(ctx, state_id, in.shared(1), text != nullptr);
         call.shared_history = std::move(converted.history);
         if (text) *text = std::move(converted.text);
@@ -731,53 +932,54 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
         const std::string name = e.index() < parameter_names.size() ? parameter_names[e.index()] : "?";
         return InputError("Input \"" + name + "\" " + e.what() + ".");
     };
-    auto user_text = [](const json::value& message) { return message_text(message).value_or(""); };
     // Runs the chat fn. Its outputs are [first(reply), the conversation after this turn: the
     // history, the user's message and the reply so far].
     using First = ChatTurnStream::First;
     // `page`: the chain's turn, whose whole conversation goes out in its first and last frames.
-    auto chat_handler = [runtime, make_call, explain, user_text](First first, bool page) {
+    auto chat_handler = [runtime, make_call, explain](First first, bool page) {
         Handler h;
         if (runtime->fn.reply) {
-            h.call = [runtime, make_call, explain, user_text, first](Inputs& in, EventContext& ctx) {
-                ChatCall call = make_call(in, ctx, nullptr);
+            h.call = [runtime, make_call, explain, first](Inputs& in, EventContext& ctx) {
+                json::object user;
+                ChatCall call = make_call(in, ctx, nullptr, user);
                 json::array chat = as_array(in[1]);
-                chat.push_back(text_message("user", user_text(in[0])));
+                chat.push_back(std::move(user));
                 Reply reply;
                 try {
                     reply = runtime->fn.reply(std::move(call));
                 } catch (const ParameterError& e) {
                     throw explain(e);
                 }
-                append_reply(chat, reply);
-                return json::array{first(reply), std::move(chat)};
+                const MediaContext media = MediaContext::of(ctx);
+                append_reply(chat, reply, media);
+                return json::array{first(reply, media), std::move(chat)};
             };
         } else {
-            h.stream = [runtime, make_call, explain, user_text, first, page](Inputs& in, EventContext& ctx) -> std::unique_ptr<OutputStream> {
+            h.stream = [runtime, make_call, explain, first, page](Inputs& in, EventContext& ctx) -> std::unique_ptr<OutputStream> {
                 // The history stays shared with the session: read, never copied.
                 SharedJson history = in.shared(1);
                 std::shared_ptr<const std::string> text;
-                ChatCall call = make_call(in, ctx, page ? &text : nullptr);
+                json::object user;
+                ChatCall call = make_call(in, ctx, page ? &text : nullptr, user);
                 std::unique_ptr<ReplyStream> s;
                 try {
                     s = runtime->fn.stream(std::move(call));
                 } catch (const ParameterError& e) {
                     throw explain(e);
                 }
-                auto base = std::make_unique<StreamBase>(std::move(history), json::array{text_message("user", user_text(in[0]))},
-                                                         std::move(text));
-                return std::make_unique<ChatTurnStream>(std::move(s), first, std::move(base));
+                auto base = std::make_unique<StreamBase>(std::move(history), json::array{std::move(user)}, std::move(text));
+                return std::make_unique<ChatTurnStream>(std::move(s), first, std::move(base), MediaContext::of(ctx));
             };
         }
         return h;
     };
     // UI submit: outputs [null_component, chatbot].
-    const Handler ui_submit = chat_handler([](const Reply&) -> json::value { return nullptr; }, true);
+    const Handler ui_submit = chat_handler([](const Reply&, const MediaContext&) -> json::value { return nullptr; }, true);
     // API /chat: outputs [the raw reply, chatbot_state].
-    const Handler api_chat = chat_handler([](const Reply& r) { return api_reply(r); }, false);
-    const Handler append_user = call_handler([user_text](Inputs& in, EventContext&) {
+    const Handler api_chat = chat_handler([](const Reply& r, const MediaContext& media) { return api_reply(r, media); }, false);
+    const Handler append_user = call_handler([user_message](Inputs& in, EventContext& ctx) {
         json::array chat = as_array(in[1]);
-        chat.push_back(text_message("user", user_text(in[0])));
+        chat.push_back(user_message(in[0], ctx));
         return json::array{std::move(chat)};
     });
     // _save_conversation(index, conversation, saved) -> (index, saved) (features.md A9.2).
@@ -795,6 +997,9 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
         return json::array{0, std::move(saved)};
     });
     const json::value disable_box = update({{"interactive", false}, {"placeholder", ""}});
+    // The box's empty value: text, or text and files.
+    const json::value empty_message =
+        multimodal ? json::value(json::object{{"text", ""}, {"files", json::array{}}}) : json::value("");
     const auto [stop_swap, submit_restore] = button_swaps(o);
     auto chat_fn = [&](Dependency& d) -> Dependency& {
         d.runs_user_code = true;
@@ -815,8 +1020,8 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
 
     // Submit chain (ids 0-5).
     Dependency& clear_box = b.on({{textbox, "submit"}}, "_clear_and_save_textbox", {textbox}, {textbox, saved_input},
-                                 call_handler([](Inputs& in, EventContext&) {
-                                     return json::array{update({{"interactive", false}, {"placeholder", ""}, {"value", ""}}), in[0]};
+                                 call_handler([empty_message](Inputs& in, EventContext&) {
+                                     return json::array{update({{"interactive", false}, {"placeholder", ""}, {"value", empty_message}}), in[0]};
                                  }),
                                  false);
     // With a validator the message is checked here, before the box is cleared; a rejected
@@ -838,10 +1043,10 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     api.validate = validate_message;
     api.show_progress = "full";
     // Retry chain (ids 7-13).
-    const Handler pop_turn = call_handler([](Inputs& in, EventContext&) {
+    const Handler pop_turn = call_handler([multimodal](Inputs& in, EventContext&) {
         json::array history = as_array(in[0]);
-        std::string text = pop_last_turn(history);
-        return json::array{std::move(history), json::value(text)};
+        json::value message = pop_last_turn(history, multimodal);
+        return json::array{std::move(history), std::move(message)};
     });
     const int d7 = b.on({{chatbot, "retry"}}, "_pop_last_user_message", {chatbot_state}, {chatbot_state, saved_input}, pop_turn, false).id;
     const int d8 = b.then(d7, "_append_message_to_history_1", {saved_input, chatbot_state}, {chatbot}, append_user, false).id;
@@ -1000,6 +1205,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         }
         json::array in = example_inputs.at(index);
         ChatCall call{incoming_message(in[0]), {}, {}};
+        const json::object user = user_message_json(call.message);
         for (std::size_t i = 2; i < in.size(); ++i) call.extras.push_back(from_json_value(in[i]));
         Reply reply;
         if (runtime->fn.reply) {
@@ -1008,8 +1214,8 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
             auto stream = runtime->fn.stream(std::move(call));
             while (stream->next()) reply = stream->value();  // streams are cached at their final value
         }
-        json::array chat{text_message("user", message_text(in[0]).value_or(""))};
-        append_reply(chat, reply);
+        json::array chat{user};
+        append_reply(chat, reply, MediaContext{});  // no file cache outlives a run: media replies are not cached
         runtime->cache->put(index, to_json(chat));
         return chat;
     };
@@ -1093,13 +1299,31 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         return;
     }
     // A click sends the example (ids 31+), with the inputs' current values.
+    // A multimodal example's files are the app's own: they are copied into the cache (by the
+    // server's example list, never by paths the client names) and sent like uploads.
+    auto example_files = [examples = o.examples](std::size_t index, const EventContext& ctx) {
+        json::array files;
+        const json::value v = to_json_value(examples.at(index).message);
+        const json::value* list = v.is_object() ? v.get_object().if_contains("files") : nullptr;
+        if (!list || !list->is_array()) return files;
+        for (const auto& f : list->get_array()) {
+            const json::value* path = f.is_string() ? &f : f.is_object() ? f.get_object().if_contains("path") : nullptr;
+            if (!path || !path->is_string()) continue;
+            files.push_back(file_to_json(output_file(std::string(path->get_string()), MediaContext::of(ctx))));
+        }
+        return files;
+    };
     Dependency& clicked = b.on({{chatbot, "example_select"}}, "example_clicked", {chatbot}, {chatbot, saved_input, textbox},
-                               call_handler([example_text](Inputs& in, EventContext& ctx) {
+                               call_handler([example_text, example_files, index_of, multimodal = o.multimodal](Inputs& in, EventContext& ctx) {
                                    std::string text = example_text(ctx);
+                                   json::value message = json::string(text);
+                                   if (multimodal) message = json::object{{"text", text}, {"files", example_files(index_of(ctx), ctx)}};
                                    json::array chat = as_array(in[0]);
-                                   chat.push_back(text_message("user", text));
-                                   return json::array{std::move(chat), json::value(text),
-                                                      update({{"interactive", false}, {"placeholder", ""}, {"value", ""}})};
+                                   chat.push_back(user_message_json(incoming_message(message, &ctx)));
+                                   const json::value empty = multimodal ? json::value(json::object{{"text", ""}, {"files", json::array{}}})
+                                                                        : json::value("");
+                                   return json::array{std::move(chat), std::move(message),
+                                                      update({{"interactive", false}, {"placeholder", ""}, {"value", empty}})};
                                }),
                                false);
     clicked.collects_event_data = true;
@@ -1168,11 +1392,6 @@ void ChatApp::prepare_launch() {
             log::info("caching example", {{"index", std::to_string(i)}});
             (void)cached_example_(i);
         }
-    }
-    if (o.delete_cache && !sweeper_) {
-        const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("gradio-cpp-" + random_hex(8));
-        sweeper_ = std::make_unique<CacheSweeper>(dir, std::chrono::seconds(o.delete_cache->first),
-                                                  std::chrono::seconds(o.delete_cache->second));
     }
 }
 

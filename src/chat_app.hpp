@@ -19,7 +19,6 @@ namespace gradio::detail {
 
 class CsvLog;
 class ExampleCache;
-class CacheSweeper;
 
 // What the handlers share at run time: the flag log and the example cache.
 struct ChatRuntime {
@@ -42,8 +41,8 @@ public:
     // One warning line per option set to a value this release accepts but does not act on
     // yet (empty for defaults). Printed once at launch.
     [[nodiscard]] std::vector<std::string> inert_options() const;
-    // Launch-time work: fills the example cache ("eager" mode) and starts the delete_cache
-    // sweeper. Throws gr::Error when an example cannot be computed.
+    // Launch-time work: fills the example cache ("eager" mode). Throws gr::Error when an
+    // example cannot be computed. (delete_cache sweeps the server's file cache: launch.cpp.)
     void prepare_launch();
 
 private:
@@ -63,7 +62,6 @@ private:
     // The stored conversation of example i, computed (and stored) first if missing; set when
     // examples are cached. Eager caching calls it for each example at launch.
     std::function<json::array(std::size_t)> cached_example_;
-    std::unique_ptr<CacheSweeper> sweeper_;
     App app_;
 };
 

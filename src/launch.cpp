@@ -1,4 +1,6 @@
+#include <cctype>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <pthread.h>
@@ -12,6 +14,26 @@
 #include "server_impl.hpp"
 
 namespace gradio {
+
+FileSize::FileSize(const char* text) {
+    // "<n><b|kb|mb|gb|tb>", binary multiples, any case (Gradio's max_file_size text form).
+    std::string s = text ? text : "";
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t digits = 0;
+    while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+    const std::string unit = s.substr(digits);
+    int shift = -1;
+    if (unit == "b" || unit.empty()) shift = 0;
+    else if (unit == "kb") shift = 10;
+    else if (unit == "mb") shift = 20;
+    else if (unit == "gb") shift = 30;
+    else if (unit == "tb") shift = 40;
+    if (digits == 0 || digits > 12 || shift < 0)
+        throw ConfigError("[gr.launch.4] a size must be a number of bytes or text like \"5mb\" (b, kb, mb, gb, tb), got \"" + s + "\"");
+    const std::uint64_t n = std::stoull(s.substr(0, digits));
+    if (n > (UINT64_MAX >> shift)) throw ConfigError("[gr.launch.4] the size \"" + s + "\" is too large");
+    bytes = n << shift;
+}
 
 namespace detail {
 
@@ -47,6 +69,30 @@ bool is_loopback_address(const std::string& host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
+std::vector<std::filesystem::path> as_paths(const std::vector<std::string>& list) {
+    return {list.begin(), list.end()};
+}
+
+std::unique_ptr<files::FileCache> make_file_cache(const LaunchOptions& options) {
+    files::FileCacheOptions o;
+    if (options.max_file_size) o.max_file_size = options.max_file_size->bytes;
+    o.max_total_size = options.max_cache_size.bytes;
+    o.allowed_paths = as_paths(options.allowed_paths);
+    o.blocked_paths = as_paths(options.blocked_paths);
+    return std::make_unique<files::FileCache>(std::move(o));
+}
+
+// What GET /gradio_api/file= may send: the cache, allowed_paths, the files the app named;
+// never the working directory; blocked_paths win.
+files::FilePolicy file_policy(const App& app, const files::FileCache& cache, const LaunchOptions& options) {
+    files::FilePolicy policy;
+    policy.roots = {cache.root()};
+    policy.allowed_paths = as_paths(options.allowed_paths);
+    policy.blocked_paths = as_paths(options.blocked_paths);
+    policy.files = as_paths(app.served_files);
+    return policy;
+}
+
 void configure_log(const LaunchOptions& options) {
     if (options.log_level.empty()) return;  // env GRADIO_LOG_LEVEL or the default
     log::Level level{};
@@ -59,14 +105,21 @@ void configure_log(const LaunchOptions& options) {
 }  // namespace
 
 ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& options)
-    : app_(std::move(app)), pool_(options.max_threads), quick_pool_(2), sessions_(session_limits(options)) {
+    : app_(std::move(app)), files_(make_file_cache(options)), pool_(options.max_threads), quick_pool_(2),
+      sessions_(session_limits(options)) {
     configure_log(options);
     auto [host, port] = resolve_address(options);
     host_ = host;
-    ExecuteOptions execute{options.show_error};
+    if (app_->delete_cache) {
+        const auto [frequency, age] = *app_->delete_cache;
+        sweeper_ = std::make_unique<CacheSweeper>(files_->root(), std::chrono::seconds(frequency), std::chrono::seconds(age), false,
+                                                  [files = files_.get()] { files->recount(); });
+    }
+    ExecuteOptions execute{options.show_error, files_.get()};
     queue_ = std::make_unique<EventQueue>(
         pool_, [this, execute](const std::shared_ptr<Event>& e) { run_event(*app_, *queue_, execute, e); }, options.max_size);
-    ApiOptions api_options{execute, options.web_dir, is_loopback_address(host), options.allowed_hosts, options.trusted_proxies};
+    ApiOptions api_options{execute, options.web_dir, is_loopback_address(host), options.allowed_hosts, options.trusted_proxies,
+                           files_.get(), &uploads_, file_policy(*app_, *files_, options)};
     api_ = std::make_unique<GradioApi>(*app_, *queue_, sessions_, std::move(api_options));
     http::ServerOptions http_options;
     http_options.host = host;
@@ -77,7 +130,8 @@ ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& opti
     http_options.max_connections = options.max_connections;
     http_ = std::make_unique<http::HttpServer>(
         http_options, [this](http::Request& r) { return api_->handle(r); },
-        [this](std::function<void()> work, bool user_code) { (user_code ? pool_ : quick_pool_).post(std::move(work)); });
+        [this](std::function<void()> work, bool user_code) { (user_code ? pool_ : quick_pool_).post(std::move(work)); },
+        [this](http::Request& head) { return api_->body_route(head); });
 }
 
 ServerImpl::~ServerImpl() { stop(); }
@@ -104,6 +158,7 @@ void ServerImpl::stop() noexcept {
     http_->stop();
     pool_.stop();
     quick_pool_.stop();
+    sweeper_.reset();
     log::flush();
     stopped_cv_.notify_all();
 }

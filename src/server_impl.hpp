@@ -7,6 +7,9 @@
 
 #include <gradio/launch.hpp>
 
+#include "examples/cache_sweeper.hpp"
+#include "files/file_cache.hpp"
+#include "files/upload.hpp"
 #include "http/server.hpp"
 #include "protocol/api.hpp"
 #include "protocol/app.hpp"
@@ -35,12 +38,16 @@ public:
 private:
     std::shared_ptr<const App> app_;
     std::string host_;
+    // Before the pools and the queue: events use it until they are stopped.
+    std::unique_ptr<files::FileCache> files_;
+    files::UploadTracker uploads_;
     WorkerPool pool_;
     WorkerPool quick_pool_;  // the library's own steps: never behind busy user functions
     SessionRegistry sessions_;
     std::unique_ptr<EventQueue> queue_;
     std::unique_ptr<GradioApi> api_;
     std::unique_ptr<http::HttpServer> http_;
+    std::unique_ptr<CacheSweeper> sweeper_;  // delete_cache over the file cache
     std::mutex mutex_;
     std::condition_variable stopped_cv_;
     bool stopped_ = false;

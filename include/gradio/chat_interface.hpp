@@ -41,8 +41,8 @@ struct Example {
 /// Every parameter of Gradio's `ChatInterface` except `fn`, with Gradio's names and defaults.
 /// Declaration order is the documented order, which C++20 designated initializers must follow.
 /// Every member has an initializer so that g++ -Wextra stays quiet about the ones you leave out.
-/// Options this release does not act on yet (multimodal, additional_outputs) are accepted,
-/// and setting one prints a warning naming it at launch.
+/// Options this release does not act on yet (additional_outputs) are accepted, and setting
+/// one prints a warning naming it at launch.
 ///
 /// **Example**
 /// \code
@@ -51,7 +51,8 @@ struct Example {
 struct ChatInterfaceOptions {
     bool multimodal = false;
     std::optional<Chatbot> chatbot{};
-    std::optional<Textbox> textbox{};
+    /// A `gr::Textbox`, or with `multimodal` a `gr::MultimodalTextbox`.
+    std::optional<std::variant<Textbox, MultimodalTextbox>> textbox{};
     /// Shown in a collapsed accordion under the chat; their values reach fn after the history,
     /// as the C++ types fn declares: `fn(gr::Message, gr::History, std::string, double)`.
     std::vector<Component> additional_inputs{};

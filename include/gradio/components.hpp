@@ -181,6 +181,90 @@ struct Markdown {
     std::string parameter_name{};
 };
 
+/// The chat's message box with attachments (Gradio's `gr.MultimodalTextbox`), for
+/// `ChatInterfaceOptions::textbox` with `multimodal = true`. Its value reaches fn as
+/// `message.text` and `message.files`.
+struct MultimodalTextbox {
+    std::vector<std::string> sources = {"upload"};  ///< "upload" and/or "microphone"
+    /// Accepted files: ".pdf" (extension), "image", "audio", "video", "text" (families), "image/png"
+    /// (MIME), "file" (any); empty = any. Checked by the page and again by the server.
+    std::vector<std::string> file_types{};
+    std::string file_count = "single";            ///< "single", "multiple" or "directory"
+    int lines = 1;
+    std::optional<int> max_lines{};                  ///< default 20
+    std::string placeholder{};                       ///< "" = "Type a message..."
+    std::string label{};
+    std::string info{};
+    std::optional<bool> show_label{};
+    bool container = true;
+    std::optional<int> scale{};
+    int min_width = 160;
+    std::optional<bool> interactive{};
+    bool visible = true;
+    std::string elem_id{};
+    bool autofocus = false;
+    bool autoscroll = true;
+    std::vector<std::string> elem_classes{};
+    std::string text_align{};
+    bool rtl = false;
+    std::variant<bool, std::string> submit_btn = true;
+    std::variant<bool, std::string> stop_btn = false;
+    /// Pasted text longer than this becomes a "pasted_text.txt" attachment.
+    int max_plain_text_length = 1000;
+};
+
+/// An image in a reply (Gradio's `gr.Image`): `value` is a local file (copied into the app's
+/// file cache before it is served) or an http(s) URL (passed to the browser, never fetched).
+struct Image {
+    std::string value{};
+    std::string label{};
+    std::optional<bool> show_label{};
+    std::optional<int> height{};
+    std::optional<int> width{};
+    std::string alt_text{};  ///< read aloud by screen readers
+};
+
+/// An audio player in a reply (Gradio's `gr.Audio`); `value` as for `gr::Image`.
+struct Audio {
+    std::string value{};
+    std::string label{};
+    std::optional<bool> show_label{};
+    bool autoplay = false;
+};
+
+/// A video player in a reply (Gradio's `gr.Video`); `value` as for `gr::Image`.
+struct Video {
+    std::string value{};
+    std::string label{};
+    std::optional<bool> show_label{};
+    std::optional<int> height{};
+    std::optional<int> width{};
+    bool autoplay = false;
+};
+
+/// A file to download from a reply (Gradio's `gr.File`): shown as a pill with its name.
+struct File {
+    std::string value{};
+    std::string label{};
+    std::optional<bool> show_label{};
+};
+
+/// HTML in a reply (Gradio's `gr.HTML`); sanitised in the page unless the chatbot's
+/// `sanitize_html` is false.
+struct HTML {
+    std::string value{};
+    std::string label{};
+    std::optional<bool> show_label{};
+};
+
+/// Highlighted code in a reply (Gradio's `gr.Code`), with a copy button.
+struct Code {
+    std::string value{};
+    std::string language{};  ///< e.g. "python", "cpp"; "" = plain
+    std::string label{};
+    std::optional<bool> show_label{};
+};
+
 /// The chat display (Gradio's `gr.Chatbot`), for `ChatInterfaceOptions::chatbot`.
 struct Chatbot {
     std::string label{};                 ///< "" shows the translated "Chatbot"

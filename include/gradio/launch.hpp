@@ -15,6 +15,16 @@ namespace detail {
 class ServerImpl;
 }
 
+/// A size in bytes: a number, or Gradio's text form `"5mb"` (`<n><b|kb|mb|gb|tb>`, binary
+/// multiples, any case). A malformed text throws `gr::ConfigError`.
+struct FileSize {
+    std::uint64_t bytes = 0;
+    FileSize(std::uint64_t n) noexcept : bytes(n) {}
+    FileSize(int n) noexcept : bytes(n > 0 ? static_cast<std::uint64_t>(n) : 0) {}
+    FileSize(const char* text);
+    FileSize(const std::string& text) : FileSize(text.c_str()) {}
+};
+
 /// Options of `launch()` / `start()`, named after Gradio's `launch()` and `queue()` keywords.
 /// Declaration order is the order designated initializers must follow.
 struct LaunchOptions {
@@ -65,6 +75,17 @@ struct LaunchOptions {
     /// Log level on stderr: "debug" (every request), "info", "warn", "error" or "off".
     /// Empty: env `GRADIO_LOG_LEVEL`, else "info".
     std::string log_level{};
+    /// Files or folders whose files fn may return and `/gradio_api/file=` serves (inline, whatever
+    /// their type), besides the app's file cache. Nothing else on the disk is ever served.
+    std::vector<std::string> allowed_paths{};
+    /// Files or folders never served or returned, even inside `allowed_paths` (they win).
+    std::vector<std::string> blocked_paths{};
+    /// Largest file one upload may carry (413 beyond it); unset = only `max_cache_size` bounds it.
+    std::optional<FileSize> max_file_size{};
+    /// Bytes all cached files (uploads and files fn returned) may take together on disk; an
+    /// upload beyond it gets 413. The cache is a folder of its own under env `GRADIO_TEMP_DIR`
+    /// (default `<system temp>/gradio`), removed when the server stops.
+    FileSize max_cache_size = std::uint64_t{4} << 30;
 };
 
 /// A running server. Move-only; destroying it stops the server (running replies are

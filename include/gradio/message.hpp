@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include <gradio/components.hpp>
+
 namespace gradio {
 
 /// A file on the server (Gradio's `FileData`).
@@ -99,21 +101,52 @@ struct ChatMessage {
     std::vector<Option> options{};
 };
 
-/// What a chat function returns or yields: text, one `ChatMessage`, or several messages for
-/// one turn (e.g. a thought, then the answer). Converts implicitly from each.
+/// A file in a reply, as Gradio's file dict `{"path": ..., "alt_text": ...}`: shown with the
+/// viewer its type calls for (image, audio, video, else a download pill). `path` is a local
+/// file (copied into the app's file cache before it is served) or an http(s) URL.
+struct FileMessage {
+    std::string path{};
+    std::string alt_text{};
+};
+
+/// One message of a reply: text, a `ChatMessage`, a file, or a component shown in the bubble.
+using ReplyItem = std::variant<std::string, ChatMessage, FileMessage, Image, Audio, Video, File, HTML, Code, Markdown>;
+
+/// What a chat function returns or yields: text, one `ChatMessage`, several messages for one
+/// turn (e.g. a thought, then the answer), a file or media component, or a list mixing them
+/// (`gr::Reply::Items`). Converts implicitly from each.
+///
+/// **Example**
+/// \code
+/// gr::Reply::Items reply{"Here is the chart:", gr::Image{.value = "chart.png"}};
+/// for (const auto& f : message.files) reply.push_back(gr::File{.value = f.path});
+/// return reply;
+/// \endcode
 class Reply {
 public:
     using Messages = std::vector<ChatMessage>;
+    using Items = std::vector<ReplyItem>;
     Reply() = default;
     Reply(const char* text) : value_(std::string(text)) {}
     Reply(std::string text) : value_(std::move(text)) {}
     Reply(ChatMessage message) : value_(std::move(message)) {}
     Reply(Messages messages) : value_(std::move(messages)) {}
+    Reply(Items items) : value_(std::move(items)) {}
+    Reply(FileMessage file) : value_(ReplyItem(std::move(file))) {}
+    Reply(Image c) : value_(ReplyItem(std::move(c))) {}
+    Reply(Audio c) : value_(ReplyItem(std::move(c))) {}
+    Reply(Video c) : value_(ReplyItem(std::move(c))) {}
+    Reply(File c) : value_(ReplyItem(std::move(c))) {}
+    Reply(HTML c) : value_(ReplyItem(std::move(c))) {}
+    Reply(Code c) : value_(ReplyItem(std::move(c))) {}
+    Reply(Markdown c) : value_(ReplyItem(std::move(c))) {}
 
-    [[nodiscard]] const std::variant<std::string, ChatMessage, Messages>& value() const noexcept { return value_; }
+    /// A single file or component is the `ReplyItem` alternative.
+    using Value = std::variant<std::string, ChatMessage, Messages, Items, ReplyItem>;
+    [[nodiscard]] const Value& value() const noexcept { return value_; }
 
 private:
-    std::variant<std::string, ChatMessage, Messages> value_;
+    Value value_;
 };
 
 /// The wire spelling of a role: "user", "assistant" or "system".

@@ -361,6 +361,79 @@ json::array latex_delimiters_json(const std::vector<LatexDelimiter>& delimiters)
 
 Component textbox_model(const Textbox& textbox) { return model(textbox); }
 
+namespace {
+// Gradio's MultimodalData schema for /info (what a client sends: text and uploaded files).
+json::value multimodal_api_info() {
+    std::string error;
+    return parse_json(R"({"$defs":{"FileData":{"description":"The FileData class is a subclass of the GradioModel class that represents a file object within a Gradio interface. It is used to store file data and metadata when a file is uploaded.\n\nAttributes:\n    path: The server file path where the file is stored.\n    url: The normalized server URL pointing to the file.\n    size: The size of the file in bytes.\n    orig_name: The original filename before upload.\n    mime_type: The MIME type of the file.\n    is_stream: Indicates whether the file is a stream.\n    meta: Additional metadata used internally (should not be changed).","properties":{"path":{"title":"Path","type":"string"},"url":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null,"title":"Url"},"size":{"anyOf":[{"type":"integer"},{"type":"null"}],"default":null,"title":"Size"},"orig_name":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null,"title":"Orig Name"},"mime_type":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null,"title":"Mime Type"},"is_stream":{"default":false,"title":"Is Stream","type":"boolean"},"meta":{"$ref":"#/$defs/FileDataMeta"}},"required":["path"],"title":"FileData","type":"object"},"FileDataMeta":{"properties":{"_type":{"const":"gradio.FileData","title":"Type","type":"string"}},"required":["_type"],"title":"FileDataMeta","type":"object"}},"properties":{"text":{"title":"Text","type":"string"},"files":{"items":{"$ref":"#/$defs/FileData"},"title":"Files","type":"array"}},"required":["text"],"title":"MultimodalData","type":"object","additional_description":null})",
+                      error);
+}
+}  // namespace
+
+Component multimodal_textbox_model(const MultimodalTextbox& t) {
+    if (t.file_count != "single" && t.file_count != "multiple" && t.file_count != "directory")
+        throw ConfigError("[gr.config.21] MultimodalTextbox file_count must be \"single\", \"multiple\" or \"directory\", got \"" +
+                          t.file_count + "\"");
+    for (const auto& source : t.sources)
+        if (source != "upload" && source != "microphone")
+            throw ConfigError("[gr.config.22] MultimodalTextbox sources may be \"upload\" and \"microphone\", got \"" + source + "\"");
+    json::object p;
+    p["value"] = json::object{{"text", ""}, {"files", json::array{}}};
+    p["sources"] = strings(t.sources);
+    if (!t.file_types.empty()) p["file_types"] = strings(t.file_types);
+    p["file_count"] = t.file_count;
+    p["lines"] = t.lines;
+    p["max_lines"] = t.max_lines.value_or(20);
+    if (!t.placeholder.empty()) p["placeholder"] = t.placeholder;
+    if (!t.info.empty()) p["info"] = t.info;
+    common_tail(p, t.label, t.show_label, t.container, t.scale, t.min_width, t.interactive, t.visible, t.elem_id);
+    p["autofocus"] = t.autofocus;
+    p["autoscroll"] = t.autoscroll;
+    p["elem_classes"] = strings(t.elem_classes);
+    p["preserved_by_key"] = json::array{"value"};
+    if (!t.text_align.empty()) p["text_align"] = t.text_align;
+    p["rtl"] = t.rtl;
+    p["submit_btn"] = button_json(t.submit_btn);
+    p["stop_btn"] = button_json(t.stop_btn);
+    p["max_plain_text_length"] = t.max_plain_text_length;
+    Component c = base("multimodaltextbox", std::move(p));
+    c.api_info = multimodal_api_info();
+    c.python_type = {{"type", "dict(text: str, files: list[filepath])"}, {"description", nullptr}};
+    c.example_input = json::object{{"text", "Describe this image"},
+                                   {"files", json::array{json::object{{"path", "https://raw.githubusercontent.com/gradio-app/gradio/main/test/test_files/bus.png"},
+                                                                      {"meta", json::object{{"_type", "gradio.FileData"}}},
+                                                                      {"orig_name", "bus.png"},
+                                                                      {"url", "https://raw.githubusercontent.com/gradio-app/gradio/main/test/test_files/bus.png"}}}}};
+    c.initial = json::object{{"text", ""}, {"files", json::array{}}};
+    c.has_default = true;
+    c.kind = ValueKind::any;
+    // {"text", "files"} normalised: a bare string is text without files; each file must be an
+    // object with a string "path" (whether it was uploaded here is checked when fn runs).
+    const std::size_t max_files = t.file_count == "single" ? 1 : 1000;
+    c.preprocess = [max_files](const json::value& v) -> json::value {
+        if (v.is_null()) return json::object{{"text", ""}, {"files", json::array{}}};
+        if (v.is_string()) return json::object{{"text", v}, {"files", json::array{}}};
+        if (!v.is_object()) reject("The message", "must be {\"text\": ..., \"files\": [...]} or a string, got " + to_json(v));
+        const auto& o = v.get_object();
+        const json::value* text = o.if_contains("text");
+        if (text && !text->is_string() && !text->is_null()) reject("The message's \"text\"", "must be a string");
+        json::array files;
+        if (const json::value* f = o.if_contains("files"); f && !f->is_null()) {
+            if (!f->is_array()) reject("The message's \"files\"", "must be a list of files");
+            if (f->get_array().size() > max_files)
+                reject("The message", "has " + std::to_string(f->get_array().size()) + " files; at most " + std::to_string(max_files) +
+                                           " may be sent at once");
+            for (const auto& file : f->get_array()) {
+                const json::value* path = file.is_object() ? file.get_object().if_contains("path") : nullptr;
+                if (!path || !path->is_string()) reject("Each file of the message", "must be an object with a \"path\" (upload it first)");
+                files.push_back(file);
+            }
+        }
+        return json::object{{"text", text && text->is_string() ? *text : json::value("")}, {"files", std::move(files)}};
+    };
+    return c;
+}
+
 Component markdown_model(const Markdown& m) {
     json::object p{{"value", m.value}};
     if (!m.label.empty()) p["label"] = m.label;

@@ -17,6 +17,7 @@ namespace gradio::detail {
 
 // Models of components ChatInterface places itself; the caller adds ChatInterface's own props.
 [[nodiscard]] Component textbox_model(const Textbox& textbox);
+[[nodiscard]] Component multimodal_textbox_model(const MultimodalTextbox& textbox);
 [[nodiscard]] Component chatbot_model(const Chatbot& chatbot);
 [[nodiscard]] Component markdown_model(const Markdown& markdown);
 [[nodiscard]] Component accordion_model(const Accordion& accordion);

@@ -86,8 +86,8 @@ std::size_t sweep_dir(const std::filesystem::path& dir, bool everything, std::ch
 }  // namespace
 
 CacheSweeper::CacheSweeper(std::filesystem::path dir, std::chrono::milliseconds frequency,
-                           std::chrono::milliseconds age, bool wipe_on_start)
-    : dir_(std::move(dir)), frequency_(std::min(frequency, kMaxFrequency)), age_(age) {
+                           std::chrono::milliseconds age, bool wipe_on_start, std::function<void()> after_sweep)
+    : dir_(std::move(dir)), frequency_(std::min(frequency, kMaxFrequency)), age_(age), after_sweep_(std::move(after_sweep)) {
     if (frequency.count() <= 0) throw std::invalid_argument("delete_cache: the frequency must be positive");
     if (age.count() < 0) throw std::invalid_argument("delete_cache: the age must not be negative");
     if (wipe_on_start) {
@@ -115,8 +115,10 @@ void CacheSweeper::run(std::stop_token stop) {
         if (stop.stop_requested()) return;
         lock.unlock();
         try {
-            if (const std::size_t n = sweep_once(); n > 0)
+            if (const std::size_t n = sweep_once(); n > 0) {
                 log::debug("delete_cache removed old files", {{"files", std::to_string(n)}});
+                if (after_sweep_) after_sweep_();
+            }
         } catch (const std::exception& e) {
             // Reminder: nothing catches on this thread; a throw here would end the process.
             log::warn("delete_cache sweep failed", {{"error", e.what()}});

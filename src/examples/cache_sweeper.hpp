@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -23,8 +24,10 @@ public:
     // Starts the thread; with `wipe_on_start`, first empties `dir` (keeping `dir` itself) and
     // creates it if missing. std::invalid_argument unless frequency > 0 and age >= 0. A
     // frequency over a year is treated as a year (only to keep the clock arithmetic finite).
+    // `after_sweep` (optional) runs on the sweeper's thread after each periodic sweep that
+    // deleted something (the file cache recounts its bytes).
     CacheSweeper(std::filesystem::path dir, std::chrono::milliseconds frequency, std::chrono::milliseconds age,
-                 bool wipe_on_start = true);
+                 bool wipe_on_start = true, std::function<void()> after_sweep = {});
     // Stops the thread without waiting for the next period (an in-progress sweep finishes).
     ~CacheSweeper();
     CacheSweeper(const CacheSweeper&) = delete;
@@ -43,6 +46,7 @@ private:
     std::filesystem::path dir_;
     std::chrono::milliseconds frequency_;
     std::chrono::milliseconds age_;
+    std::function<void()> after_sweep_;
     std::mutex sweep_mutex_;
     std::mutex wait_mutex_;
     std::condition_variable_any wake_;

@@ -2,6 +2,7 @@
 // Plain request/response types shared by the HTTP transport and the protocol routes, so
 // that only src/http/server.cpp sees Beast and Asio.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -71,8 +72,38 @@ struct Offload {
     bool user_code = true;
 };
 
-using Reply = std::variant<Response, StreamResponse, Offload>;
+// A local file sent from disk in pieces (never whole in memory): `length` bytes from
+// `offset` (a Range answer is 206 with its Content-Range among `headers`).
+struct FileResponse {
+    std::shared_ptr<const int> fd;  // an open descriptor, closed when the last holder goes
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+    unsigned status = 200;
+    std::string content_type = "application/octet-stream";
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using Reply = std::variant<Response, StreamResponse, Offload, FileResponse>;
 using Handler = std::function<Reply(Request&)>;
+
+// A request body a route reads as it arrives (an upload streamed to disk) instead of the
+// transport buffering it whole. Called on an I/O thread: it must not block for long.
+class BodySink {
+public:
+    virtual ~BodySink() = default;
+    // The next bytes of the body, in order. False: stop reading (finish() says why).
+    virtual bool write(std::string_view bytes) = 0;
+    // `complete`: the whole body arrived; otherwise it was cut off, too large, or write()
+    // refused it. Returns the answer (the transport then closes when the body was not read).
+    virtual Response finish(bool complete) = 0;
+    // Largest body accepted; the transport stops reading beyond it and calls finish(false).
+    [[nodiscard]] virtual std::uint64_t max_body_size() const = 0;
+};
+
+// Decides, from a request's head (no body yet), whether a route streams its body: a sink, an
+// answer right away (a refusal), or nothing (the body is read whole into Request::body).
+using BodyDecision = std::variant<std::monostate, Response, std::unique_ptr<BodySink>>;
+using BodyRouter = std::function<BodyDecision(Request& head)>;
 
 // {"detail": message, "error": {"code", "type", "message"}}: `detail` is what Gradio's clients
 // read; `error` is the one shape every non-2xx answer of ours has.

@@ -18,6 +18,10 @@
 #include <boost/beast/http.hpp>
 
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <gradio/error.hpp>
 
@@ -54,7 +58,8 @@ struct Connection {
 // that keeps sending is disconnected instead of buffered.
 constexpr std::size_t read_buffer_slack = 16 * 1024;
 
-Request to_request(bhttp::request<bhttp::string_body>& req) {
+template <class Body>
+Request to_request(bhttp::request<Body>& req) {
     Request r;
     r.method = std::string(req.method_string());
     std::string_view target = req.target();
@@ -66,7 +71,6 @@ Request to_request(bhttp::request<bhttp::string_body>& req) {
         for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         r.headers.emplace_back(std::move(name), std::string(field.value()));
     }
-    r.body = std::move(req.body());
     return r;
 }
 
@@ -87,7 +91,8 @@ bool is_dynamic_text(std::string_view type) {
 
 // Transfer-Encoding other than exactly "chunked" (gzip, or chunked after another coding):
 // we cannot decode it, and reading on would take its body for the next request.
-bool unsupported_transfer_encoding(const bhttp::request_parser<bhttp::string_body>& parser) {
+template <class Parser>
+bool unsupported_transfer_encoding(const Parser& parser) {
     auto te = parser.get()[bhttp::field::transfer_encoding];
     if (te.empty()) return false;
     std::string value(te);
@@ -116,6 +121,7 @@ void compress_if_worthwhile(const Request& request, Response& response) {
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     ServerOptions options;
     Handler handler;
+    BodyRouter body_router;
     Offloader offload;
     asio::io_context ioc;
     tcp::acceptor acceptor{ioc};
@@ -149,6 +155,37 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         if (head) res.content_length(length);
         stream.expires_after(options.write_timeout);
         co_await bhttp::async_write(stream, res, use_tuple);
+    }
+
+    // A file from disk, a piece at a time (a video is never whole in memory). False when the
+    // client went away or the file could not be read (the connection is then closed: the
+    // promised Content-Length cannot be kept).
+    asio::awaitable<bool> write_file(beast::tcp_stream& stream, FileResponse& file, unsigned version, bool keep_alive, bool head) {
+        bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(file.status), version};
+        res.set(bhttp::field::content_type, file.content_type);
+        for (auto& [k, v] : file.headers) res.insert(k, v);
+        res.content_length(file.length);
+        res.keep_alive(keep_alive);
+        bhttp::response_serializer<bhttp::empty_body> serializer(res);
+        stream.expires_after(options.write_timeout);
+        auto header = co_await bhttp::async_write_header(stream, serializer, use_tuple);
+        if (std::get<0>(header)) co_return false;
+        if (head) co_return keep_alive;
+        std::vector<char> chunk(64 * 1024);
+        std::uint64_t sent = 0;
+        while (sent < file.length) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), file.length - sent));
+            const ssize_t got = ::pread(*file.fd, chunk.data(), want, static_cast<off_t>(file.offset + sent));
+            if (got <= 0) {
+                log::warn("a served file could not be read", {{"error", got < 0 ? std::strerror(errno) : "it got shorter"}});
+                co_return false;
+            }
+            stream.expires_after(options.write_timeout);
+            auto wrote = co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), use_tuple);
+            if (std::get<0>(wrote)) co_return false;
+            sent += static_cast<std::uint64_t>(got);
+        }
+        co_return keep_alive;
     }
 
     // Detects a client that goes away while its stream is idle, without a read buffer per
@@ -337,68 +374,149 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         }
     }
 
-    // Reads one request. Returns the error answer to send (and then close) if it is bad;
-    // sets `closed` when the peer went away or timed out.
-    asio::awaitable<std::optional<Response>> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                          bhttp::request_parser<bhttp::string_body>& parser, bool& closed) {
-        closed = false;
-        parser.header_limit(static_cast<std::uint32_t>(options.max_header_size));
-        parser.body_limit(options.max_body_size);
+    // What reading one request gave: the request, an answer to send at once (a refusal, or a
+    // streamed body's answer) and whether to close after it, or nothing (the peer went away).
+    struct ReadResult {
+        std::optional<Request> request;
+        std::optional<Response> answer;
+        bool close_after_answer = true;
+        unsigned version = 11;
+        bool keep_alive = false;
+        bool closed = false;
+    };
+
+    static std::optional<Response> read_error(const beast::error_code& ec, const ServerOptions& options, std::uint64_t body_limit) {
+        if (ec == bhttp::error::body_limit)
+            return error_response(413, "Request body is larger than " + std::to_string(body_limit) + " bytes.");
+        if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
+            return error_response(431, "Request headers are larger than " + std::to_string(options.max_header_size) + " bytes.");
+        if (ec.category() == beast::error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
+            ec != bhttp::error::partial_message)
+            return error_response(400, "Malformed HTTP request: " + ec.message());
+        return std::nullopt;  // closed, reset or timed out
+    }
+
+    // Feeds a body to `sink` as it arrives, in pieces of the read buffer's size: an upload is
+    // never whole in memory. Each read gets the request timeout (a slow upload that keeps
+    // sending is fine; one that stalls is dropped).
+    template <class HeadParser>
+    asio::awaitable<ReadResult> read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer, HeadParser& head, BodySink& sink,
+                                               ReadResult result) {
+        bhttp::request_parser<bhttp::buffer_body> parser(std::move(head));
+        parser.body_limit(sink.max_body_size());
+        std::vector<char> chunk(64 * 1024);
+        bool complete = false;
+        bool refused = false;
+        beast::error_code ec;
+        while (!parser.is_done()) {
+            parser.get().body().data = chunk.data();
+            parser.get().body().size = chunk.size();
+            stream.expires_after(options.request_timeout);
+            auto read = co_await bhttp::async_read_some(stream, buffer, parser, use_tuple);
+            ec = std::get<0>(read);
+            if (ec == bhttp::error::need_buffer) ec = {};
+            const std::size_t got = chunk.size() - parser.get().body().size;
+            if (got > 0 && !sink.write(std::string_view(chunk.data(), got))) {
+                refused = true;
+                break;
+            }
+            if (ec) break;
+        }
+        complete = !refused && !ec && parser.is_done();
+        if (ec && !refused) {  // too large, malformed, cut off or timed out: the sink cleans up
+            (void)sink.finish(false);
+            result.answer = read_error(ec, options, sink.max_body_size());
+            result.closed = !result.answer;
+            co_return result;
+        }
+        result.answer = sink.finish(complete);
+        result.close_after_answer = !complete;
+        co_return result;
+    }
+
+    // Reads one request: its head, then its body whole, or into the sink its route gives.
+    asio::awaitable<ReadResult> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+        ReadResult result;
+        bhttp::request_parser<bhttp::empty_body> head;
+        head.header_limit(static_cast<std::uint32_t>(options.max_header_size));
         stream.expires_after(options.request_timeout);
         beast::error_code ec;
         // Beast may throw while parsing (a 64 KiB trailer field: std::length_error); that is
         // a bad request from this client, never a reason to take the process down.
         try {
-            auto header_result = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+            auto header_result = co_await bhttp::async_read_header(stream, buffer, head, use_tuple);
             ec = std::get<0>(header_result);
-            if (!ec && unsupported_transfer_encoding(parser))
-                co_return error_response(501, "Transfer-Encoding \"" + std::string(parser.get()[bhttp::field::transfer_encoding]) +
-                                                  "\" is not supported; send the body with Content-Length or chunked.");
-            if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
-                if (parser.content_length() && *parser.content_length() > options.max_body_size) {
-                    ec = bhttp::error::body_limit;
-                } else {
-                    static const std::string go_on = "HTTP/1.1 100 Continue\r\n\r\n";
-                    co_await asio::async_write(stream, asio::buffer(go_on), use_tuple);
-                }
+            if (ec) {
+                result.answer = read_error(ec, options, options.max_body_size);
+                result.closed = !result.answer;
+                co_return result;
             }
-            if (!ec && !parser.is_done()) {
+            if (unsupported_transfer_encoding(head)) {
+                result.answer = error_response(501, "Transfer-Encoding \"" + std::string(head.get()[bhttp::field::transfer_encoding]) +
+                                                        "\" is not supported; send the body with Content-Length or chunked.");
+                co_return result;
+            }
+            result.version = head.get().version();
+            result.keep_alive = head.get().keep_alive();
+            Request request = to_request(head.get());
+            BodyDecision decision;
+            if (body_router && !head.is_done()) decision = body_router(request);
+            if (auto* refusal = std::get_if<Response>(&decision)) {
+                result.answer = std::move(*refusal);
+                co_return result;
+            }
+            auto* sink = std::get_if<std::unique_ptr<BodySink>>(&decision);
+            const std::uint64_t limit = sink ? (*sink)->max_body_size() : options.max_body_size;
+            if (head.get()[bhttp::field::expect] == "100-continue") {
+                if (head.content_length() && *head.content_length() > limit) {
+                    if (sink) (void)(*sink)->finish(false);
+                    result.answer = read_error(bhttp::error::body_limit, options, limit);
+                    co_return result;
+                }
+                static const std::string go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+                co_await asio::async_write(stream, asio::buffer(go_on), use_tuple);
+            }
+            if (sink) co_return co_await read_into_sink(stream, buffer, head, **sink, std::move(result));
+            bhttp::request_parser<bhttp::string_body> parser(std::move(head));
+            parser.body_limit(options.max_body_size);
+            if (!parser.is_done()) {
                 auto body_result = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
                 ec = std::get<0>(body_result);
             }
+            if (ec) {
+                result.answer = read_error(ec, options, options.max_body_size);
+                result.closed = !result.answer;
+                co_return result;
+            }
+            request.body = std::move(parser.get().body());
+            result.request = std::move(request);
         } catch (const std::exception& e) {
             log::debug("request rejected while parsing", {{"error", e.what()}});
-            co_return error_response(431, "Request headers or trailers are larger than " + std::to_string(options.max_header_size) + " bytes.");
+            result.answer = error_response(431, "Request headers or trailers are larger than " + std::to_string(options.max_header_size) + " bytes.");
+            result.request.reset();
         }
-        if (!ec) co_return std::nullopt;
-        if (ec == bhttp::error::body_limit)
-            co_return error_response(413, "Request body is larger than " + std::to_string(options.max_body_size) + " bytes.");
-        if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
-            co_return error_response(431, "Request headers are larger than " + std::to_string(options.max_header_size) + " bytes.");
-        if (ec.category() == beast::error_code(bhttp::error::bad_target).category() && ec != bhttp::error::end_of_stream &&
-            ec != bhttp::error::partial_message)
-            co_return error_response(400, "Malformed HTTP request: " + ec.message());
-        closed = true;  // closed, reset or timed out
-        co_return std::nullopt;
+        co_return result;
     }
 
     asio::awaitable<void> serve_requests(beast::tcp_stream& stream, const std::shared_ptr<Connection>& conn, std::string remote) {
         beast::flat_buffer buffer(options.max_header_size + read_buffer_slack);
         while (!conn->closing) {
-            bhttp::request_parser<bhttp::string_body> parser;
-            bool closed = false;
-            auto refused = co_await read_request(stream, buffer, parser, closed);
-            if (closed) break;
-            if (refused) {
-                co_await write_response(stream, *refused, 11, false);
-                co_await linger(stream);
-                break;
-            }
             const auto started = std::chrono::steady_clock::now();
-            auto& req = parser.get();
-            const unsigned version = req.version();
-            const bool keep_alive = req.keep_alive();
-            Request request = to_request(req);
+            ReadResult read = co_await read_request(stream, buffer);
+            if (read.closed) break;
+            if (read.answer) {
+                const bool close = read.close_after_answer || !read.keep_alive;
+                co_await write_response(stream, *read.answer, read.version, !close);
+                if (close) {
+                    co_await linger(stream);
+                    break;
+                }
+                continue;
+            }
+            if (!read.request) break;
+            const unsigned version = read.version;
+            const bool keep_alive = read.keep_alive;
+            Request request = std::move(*read.request);
             request.remote_address = remote;
             Reply reply;
             try {
@@ -421,6 +539,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             } else if (auto* streamed = std::get_if<StreamResponse>(&reply)) {
                 status = streamed->status;
                 ok = co_await write_stream(stream, buffer, *streamed, version, conn);
+            } else if (auto* file = std::get_if<FileResponse>(&reply)) {
+                status = file->status;
+                ok = co_await write_file(stream, *file, version, keep_alive && !conn->closing, request.method == "HEAD");
             }
             if (log::enabled(log::Level::debug)) {
                 const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -511,10 +632,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     }
 };
 
-HttpServer::HttpServer(ServerOptions options, Handler handler, Offloader offload) : impl_(std::make_shared<Impl>()) {
+HttpServer::HttpServer(ServerOptions options, Handler handler, Offloader offload, BodyRouter body_router)
+    : impl_(std::make_shared<Impl>()) {
     impl_->options = std::move(options);
     impl_->options.max_header_size = std::min<std::size_t>(impl_->options.max_header_size, 48u << 10);
     impl_->handler = std::move(handler);
+    impl_->body_router = std::move(body_router);
     impl_->offload = std::move(offload);
 }
 

@@ -30,7 +30,8 @@ using Offloader = std::function<void(std::function<void()> work, bool user_code)
 
 class HttpServer {
 public:
-    HttpServer(ServerOptions options, Handler handler, Offloader offload);
+    // `body_router` (optional) picks the routes that read their body as it arrives.
+    HttpServer(ServerOptions options, Handler handler, Offloader offload, BodyRouter body_router = {});
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

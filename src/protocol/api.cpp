@@ -1,5 +1,8 @@
 #include "protocol/api.hpp"
 
+#include "files/serve.hpp"
+#include "files/upload.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -335,7 +338,61 @@ http::Reply GradioApi::handle(http::Request& request) {
     }
     if (auto* response = std::get_if<http::Response>(&reply)) add_common_headers(request, response->headers);
     else if (auto* stream = std::get_if<http::StreamResponse>(&reply)) add_common_headers(request, stream->headers);
+    else if (auto* file = std::get_if<http::FileResponse>(&reply)) add_common_headers(request, file->headers);
     return reply;
+}
+
+namespace {
+// An upload's sink, whose answer gets the headers every answer of ours has.
+class HeadedSink final : public http::BodySink {
+public:
+    HeadedSink(std::unique_ptr<http::BodySink> inner, std::vector<std::pair<std::string, std::string>> headers)
+        : inner_(std::move(inner)), headers_(std::move(headers)) {}
+    bool write(std::string_view bytes) override { return inner_->write(bytes); }
+    http::Response finish(bool complete) override {
+        http::Response r = inner_->finish(complete);
+        r.headers.insert(r.headers.end(), headers_.begin(), headers_.end());
+        return r;
+    }
+    [[nodiscard]] std::uint64_t max_body_size() const override { return inner_->max_body_size(); }
+
+private:
+    std::unique_ptr<http::BodySink> inner_;
+    std::vector<std::pair<std::string, std::string>> headers_;
+};
+}  // namespace
+
+http::BodyDecision GradioApi::body_route(http::Request& head) {
+    std::string_view path = head.path;
+    if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    if (path != "/gradio_api/upload" || head.method != "POST") return std::monostate{};
+    std::vector<std::pair<std::string, std::string>> headers;
+    add_common_headers(head, headers);
+    auto with_headers = [&headers](http::Response r) {
+        r.headers.insert(r.headers.end(), headers.begin(), headers.end());
+        return r;
+    };
+    if (auto refused = check_request(head)) return with_headers(std::move(*refused));
+    if (!options_.files || !options_.uploads) return with_headers(error_response(503, "This server takes no uploads."));
+    http::BodyDecision decision = files::upload_body(head, *options_.files, *options_.uploads);
+    if (auto* r = std::get_if<http::Response>(&decision)) return with_headers(std::move(*r));
+    if (auto* sink = std::get_if<std::unique_ptr<http::BodySink>>(&decision))
+        return std::unique_ptr<http::BodySink>(std::make_unique<HeadedSink>(std::move(*sink), std::move(headers)));
+    return decision;
+}
+
+// An upload whose body came whole (none, or the router was not asked): parsed the same way.
+http::Reply GradioApi::upload_whole(http::Request& request) {
+    if (!options_.files || !options_.uploads) return error_response(503, "This server takes no uploads.");
+    http::BodyDecision decision = files::upload_body(request, *options_.files, *options_.uploads);
+    if (auto* r = std::get_if<http::Response>(&decision)) return std::move(*r);
+    auto& sink = std::get<std::unique_ptr<http::BodySink>>(decision);
+    if (request.body.size() > sink->max_body_size()) {
+        (void)sink->finish(false);
+        return error_response(413, "Request body is larger than " + std::to_string(sink->max_body_size()) + " bytes.");
+    }
+    const bool ok = sink->write(request.body);
+    return sink->finish(ok);
 }
 
 std::optional<http::Response> GradioApi::check_request(const http::Request& request) const {
@@ -353,7 +410,10 @@ std::optional<http::Response> GradioApi::check_request(const http::Request& requ
     }
     // JSON routes read only JSON: a cross-site form or text/plain POST (no CORS preflight)
     // can never start an event (Gradio's routes behave the same way).
-    if (request.method == "POST" && starts_with(request.path, "/gradio_api/") && !is_json_type(request.header("content-type")))
+    // Uploads are multipart (a cross-site form can store a file, as with Gradio, but never
+    // read the answer or start anything with it).
+    if (request.method == "POST" && starts_with(request.path, "/gradio_api/") && !is_json_type(request.header("content-type")) &&
+        request.path != "/gradio_api/upload" && request.path != "/gradio_api/upload/")
         return error_response(415, "Content-Type must be application/json.");
     return std::nullopt;
 }
@@ -459,7 +519,13 @@ http::Reply GradioApi::route(http::Request& request) {
         }
         if (starts_with(route, "/file=")) {
             if (!get) return error_response(405, "Method Not Allowed");
-            return served_file(route.substr(6));
+            return files::serve_file(route.substr(6), request.header("range"), options_.file_policy);
+        }
+        if (route == "/upload") return post ? upload_whole(request) : error_response(405, "Method Not Allowed");
+        if (route == "/upload_progress") {
+            if (!get) return error_response(405, "Method Not Allowed");
+            if (!options_.uploads) return error_response(404, "Upload not found");
+            return files::upload_progress(request, *options_.uploads);
         }
         if (starts_with(route, "/run/") || starts_with(route, "/api/")) {
             if (!post) return error_response(405, "Method Not Allowed");
@@ -471,27 +537,6 @@ http::Reply GradioApi::route(http::Request& request) {
         if (auto r = serve_static(request, options_.web_dir)) return std::move(*r);  // HEAD: the transport drops the body
     }
     return error_response(404, "Not Found");
-}
-
-// GET /gradio_api/file=<path>: only the files the app named (example icons, avatars), by
-// exact absolute path, so nothing else on the disk can be reached (protocol.md §9.1).
-http::Reply GradioApi::served_file(std::string_view path) {
-    const auto& allowed = app_.served_files;
-    if (std::find(allowed.begin(), allowed.end(), path) == allowed.end())
-        return error_response(403, "File not allowed: only files the app serves can be fetched.");
-    constexpr std::uintmax_t max_bytes = 16u << 20;
-    std::ifstream in{std::string(path), std::ios::binary};
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (!in || ec) return error_response(404, "Not Found");
-    if (size > max_bytes) return error_response(413, "File too large to serve.");
-    http::Response r;
-    r.content_type = std::string(mime_for(path));
-    r.body.resize(static_cast<std::size_t>(size));
-    in.read(r.body.data(), static_cast<std::streamsize>(size));
-    r.body.resize(static_cast<std::size_t>(in.gcount()));
-    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-    return r;
 }
 
 namespace {
@@ -563,8 +608,9 @@ std::shared_ptr<Session> GradioApi::session_for(const std::string& hash, http::R
 }
 
 http::Response GradioApi::enqueue(const Dependency& dep, json::array data, json::value event_data,
-                                  const std::string& session_hash, bool call_api) {
+                                  const std::string& session_hash, bool call_api, const std::string& root_url) {
     auto event = std::make_shared<Event>();
+    event->root_url = root_url;
     event->id = new_event_id();
     http::Response error;
     event->session = session_for(session_hash.empty() ? event->id : session_hash, error);
@@ -602,8 +648,9 @@ http::Reply GradioApi::queue_join(const http::Request& request) {
     json::array values = std::move(data->value().get_array());
     if (auto why = check_arity(app_, *dep, values, false); !why.empty()) return validation_error("data", why, nullptr);
     json::value event_data = body->contains("event_data") ? (*body)["event_data"] : json::value(nullptr);
-    return validated(*dep, std::move(values), [this, dep, event_data = std::move(event_data), session_hash](json::array v) mutable {
-        return enqueue(*dep, std::move(v), std::move(event_data), session_hash, false);
+    return validated(*dep, std::move(values), [this, dep, event_data = std::move(event_data), session_hash,
+                                               root = root_url(request)](json::array v) mutable {
+        return enqueue(*dep, std::move(v), std::move(event_data), session_hash, false, root);
     });
 }
 
@@ -651,8 +698,8 @@ http::Reply GradioApi::call_post(const http::Request& request, std::string_view 
     }
     if (auto why = check_arity(app_, *dep, values, true); !why.empty()) return validation_error("data", why, nullptr);
     const std::string session_hash = string_field(*body, "session_hash");
-    return validated(*dep, std::move(values), [this, dep, session_hash](json::array v) {
-        return enqueue(*dep, std::move(v), nullptr, session_hash, true);
+    return validated(*dep, std::move(values), [this, dep, session_hash, root = root_url(request)](json::array v) {
+        return enqueue(*dep, std::move(v), nullptr, session_hash, true, root);
     });
 }
 
@@ -696,9 +743,10 @@ http::Reply GradioApi::run(const http::Request& request, std::string_view api_na
     auto session = session_for(session_hash.empty() ? new_event_id() : session_hash, error);
     if (!session) return error;
     json::value event_data = body->contains("event_data") ? (*body)["event_data"] : json::value(nullptr);
-    auto work = [this, dep, event_data = std::move(event_data), session](json::array v) mutable {
+    auto work = [this, dep, event_data = std::move(event_data), session, root = root_url(request)](json::array v) mutable {
         unsigned status = 200;
-        json::object output = run_direct(app_, options_.execute, *dep, std::move(v), std::move(event_data), session, status);
+        json::object output =
+            run_direct(app_, options_.execute, *dep, std::move(v), std::move(event_data), session, status, root + "/gradio_api/file=");
         return http::Response{status, "application/json", to_json(output), {}};
     };
     if (dep->validate) return validated(*dep, std::move(values), std::move(work));

@@ -10,12 +10,18 @@
 #include <mutex>
 #include <string>
 
+#include "files/path_policy.hpp"
 #include "http/message.hpp"
 #include "protocol/app.hpp"
 #include "protocol/config.hpp"
 #include "protocol/execute.hpp"
 #include "queue/event_queue.hpp"
 #include "queue/session.hpp"
+
+namespace gradio::detail::files {
+class FileCache;
+class UploadTracker;
+}
 
 namespace gradio::detail {
 
@@ -28,6 +34,11 @@ struct ApiOptions {
     std::vector<std::string> allowed_hosts;
     // Peers whose X-Forwarded-Host / X-Forwarded-Proto are believed.
     std::vector<std::string> trusted_proxies;
+    // The server's file cache and upload progress (none: no uploads), and what
+    // GET /gradio_api/file= may send.
+    files::FileCache* files = nullptr;
+    files::UploadTracker* uploads = nullptr;
+    files::FilePolicy file_policy;
 };
 
 class GradioApi {
@@ -35,6 +46,8 @@ public:
     GradioApi(const App& app, EventQueue& queue, SessionRegistry& sessions, ApiOptions options);
 
     http::Reply handle(http::Request& request);
+    // Picks the routes that read their body as it arrives (POST /gradio_api/upload).
+    http::BodyDecision body_route(http::Request& head);
 
     // "application/json" or "application/<x>+json", any parameters.
     [[nodiscard]] static bool is_json_type(std::string_view content_type);
@@ -54,13 +67,13 @@ private:
     http::Reply queue_data(const http::Request& request);
     http::Reply call_post(const http::Request& request, std::string_view api_name, bool keyword_form);
     http::Reply call_stream(std::string_view event_id);
-    http::Reply served_file(std::string_view path);
+    http::Reply upload_whole(http::Request& request);
     http::Reply run(const http::Request& request, std::string_view api_name);
     http::Reply cancel(const http::Request& request);
     // Queues an event; returns the {"event_id"} answer or the 4xx/503 error. `call_api`: a
     // /call event, whose result GET /call/<api>/<event_id> reads.
     http::Response enqueue(const Dependency& dep, json::array data, json::value event_data,
-                           const std::string& session_hash, bool call_api);
+                           const std::string& session_hash, bool call_api, const std::string& root_url);
     [[nodiscard]] std::string root_url(const http::Request& request) const;
 
     const App& app_;

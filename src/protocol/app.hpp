@@ -18,6 +18,10 @@
 
 #include "http/message.hpp"
 
+namespace gradio::detail::files {
+class FileCache;
+}
+
 namespace gradio::detail {
 
 namespace json = boost::json;
@@ -77,6 +81,10 @@ struct EventContext {
     json::value event_data;
     const std::atomic<bool>* cancelled = nullptr;
     Session* session = nullptr;  // the caller's session, for the event's time (none in unit tests)
+    // The server's file cache (none in unit tests), and "<root url>/gradio_api/file=" for the
+    // URLs of the files an event returns.
+    files::FileCache* files = nullptr;
+    std::string file_url_prefix{};
     // Set by a handler, by output index: those State outputs are stored from here (shared).
     std::vector<SharedOutput> shared_outputs{};
 };
@@ -232,8 +240,13 @@ struct App {
     std::vector<Component> components;  // ids 1..n; id 0 is the root
     std::vector<int> root_children;
     std::vector<Dependency> dependencies;
-    // Absolute paths of the only local files GET /gradio_api/file= sends (icons, avatars).
+    // Local files the app itself names (icons, avatars): GET /gradio_api/file= sends them
+    // besides the file cache and allowed_paths.
     std::vector<std::string> served_files;
+    // ChatInterface's delete_cache {frequency_s, age_s}: sweeps the server's file cache.
+    std::optional<std::pair<int, int>> delete_cache;
+    // LaunchOptions::max_file_size, advertised in /config (clients check it before uploading).
+    std::optional<std::uint64_t> max_file_size;
 
     [[nodiscard]] const Component* component(int id) const;
     [[nodiscard]] const Dependency* dependency(int fn_index) const;

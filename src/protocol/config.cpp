@@ -136,7 +136,7 @@ ConfigDocument::ConfigDocument(const App& app) : app_(app) {
         {"footer_links", json::array{"api", "settings"}},
         {"run_history", false},
         {"is_colab", false},
-        {"max_file_size", nullptr},
+        {"max_file_size", app.max_file_size ? json::value(*app.max_file_size) : json::value(nullptr)},
         {"stylesheets", json::array{}},
         {"theme", "default"},
         {"protocol", "sse_v3"},

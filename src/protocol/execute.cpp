@@ -192,7 +192,8 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
     event->emit(Session::Kind::other, json::object{{"msg", "process_starts"}, {"event_id", id},
                                                    {"eta", average ? json::value(*average) : json::value(nullptr)}});
 
-    EventContext context{session.hash(), event->event_data, &event->cancelled, &session};
+    EventContext context{session.hash(), event->event_data, &event->cancelled, &session, options.files,
+                         event->root_url + "/gradio_api/file="};
     CancelScope scope(&event->cancelled, event.get());
     const auto started = Clock::now();
     json::array last;        // last full outputs, State values still in place
@@ -303,10 +304,10 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
 
 json::object run_direct(const App& app, const ExecuteOptions& options, const Dependency& dep,
                         json::array data, json::value event_data,
-                        const std::shared_ptr<Session>& session, unsigned& status) {
+                        const std::shared_ptr<Session>& session, unsigned& status, const std::string& file_url_prefix) {
     status = 200;
     std::atomic<bool> never_cancelled{false};
-    EventContext context{session->hash(), std::move(event_data), &never_cancelled, session.get()};
+    EventContext context{session->hash(), std::move(event_data), &never_cancelled, session.get(), options.files, file_url_prefix};
     const auto started = Clock::now();
     try {
         Inputs inputs = resolve_inputs(app, dep, std::move(data), *session);

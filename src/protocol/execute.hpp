@@ -15,6 +15,7 @@ namespace gradio::detail {
 
 struct ExecuteOptions {
     bool show_error = false;
+    files::FileCache* files = nullptr;  // the server's file cache, lent to events
 };
 
 // Runs a queued event to its end, or until it is cancelled. Never throws.
@@ -27,7 +28,8 @@ void run_event(const App& app, EventQueue& queue, const ExecuteOptions& options,
 // (protocol.md §5.4) returned instead.
 json::object run_direct(const App& app, const ExecuteOptions& options, const Dependency& dep,
                         json::array data, json::value event_data,
-                        const std::shared_ptr<Session>& session, unsigned& status);
+                        const std::shared_ptr<Session>& session, unsigned& status,
+                        const std::string& file_url_prefix = {});
 
 // Checks the number of values against the dependency's inputs. For the /call API (`pad_state`)
 // a list that leaves out the State inputs gets null inserted there, as Gradio does.

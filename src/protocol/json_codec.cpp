@@ -165,6 +165,14 @@ json::value parse_json(std::string_view text, std::string& error) {
 
 namespace {
 
+std::string string_or_empty(const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->value().is_string()) return {};
+    return std::string(it->value().get_string());
+}
+
+}  // namespace
+
 json::object file_to_json(const FileData& f) {
     json::object o;
     o["path"] = f.path;
@@ -177,11 +185,6 @@ json::object file_to_json(const FileData& f) {
     return o;
 }
 
-std::string string_or_empty(const json::object& o, std::string_view key) {
-    auto it = o.find(key);
-    if (it == o.end() || !it->value().is_string()) return {};
-    return std::string(it->value().get_string());
-}
 
 FileData file_from_json(const json::value& v) {
     if (!v.is_object()) throw std::invalid_argument("a file must be an object with a \"path\"");
@@ -195,6 +198,8 @@ FileData file_from_json(const json::value& v) {
         f.size = it->value().get_int64();
     return f;
 }
+
+namespace {
 
 ContentPart part_from_json(const json::value& v) {
     ContentPart part;

@@ -37,6 +37,10 @@ void write_json_string(std::string& out, std::string_view s, JsonDialect dialect
 // ...and as the API returns it, like Gradio: {"content","role","metadata":{},"options":[]}.
 [[nodiscard]] json::object chat_message_to_api_json(const ChatMessage& message);
 [[nodiscard]] json::object text_message(std::string_view role, std::string_view text);
+// Gradio's FileData object ({"path","url","size","orig_name","mime_type","is_stream","meta"}),
+// and back (std::invalid_argument unless it is an object).
+[[nodiscard]] json::object file_to_json(const FileData& file);
+[[nodiscard]] FileData file_from_json(const json::value& value);
 // Accepts the normalised shape and the openai-style shorthand {"role","content":"text"}.
 // Throws std::invalid_argument with a readable reason for anything else.
 [[nodiscard]] Message message_from_json(const json::value& value);

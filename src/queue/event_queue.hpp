@@ -33,6 +33,7 @@ struct Event {
     const Dependency* dependency = nullptr;
     json::array data;
     json::value event_data;
+    std::string root_url;  // the root URL the client reached us by (for file URLs)
     std::atomic<bool> cancelled{false};
     Clock::time_point joined = Clock::now();
     Clock::time_point started{};

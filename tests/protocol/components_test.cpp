@@ -274,7 +274,7 @@ TEST(Files, OnlyTheAppsOwnFilesAreServed) {
     auto r = request(s.port, "GET", "/" + url);
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, recorded("options_call.txt"));
-    for (const std::string& other : std::vector<std::string>{"/gradio_api/file=/etc/passwd", "/gradio_api/file=" + std::string(GR_RECORDED_DIR) + "/../recorded/options_call.txt",
+    for (const std::string& other : std::vector<std::string>{"/gradio_api/file=/etc/passwd", "/gradio_api/file=" + std::string(GR_RECORDED_DIR) + "/../recorded/thoughts_call.txt",
                                     "/gradio_api/file=" + std::string(GR_RECORDED_DIR) + "/thoughts_call.txt"})
         EXPECT_EQ(request(s.port, "GET", other).status, 403) << other;
     EXPECT_THROW(gr::ChatInterface(echo_fn, {.chatbot = gr::Chatbot{.avatar_images = {"/no/such/file.png", ""}}}), gr::ConfigError);

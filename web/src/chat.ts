@@ -162,6 +162,17 @@ export function nestThoughts(items: Item[]): Node[] {
   return roots;
 }
 
+/**
+ * A user's bubble shows what they attached before what they wrote: messages made of files or
+ * components only move ahead of the others, each side keeping its order.
+ */
+export function mediaFirst(nodes: Node[]): Node[] {
+  const media = (n: Node) => n.item.parts.length > 0 && n.item.parts.every((p) => p.type !== "text");
+  const firstText = nodes.findIndex((n) => !media(n));
+  if (firstText < 0 || !nodes.slice(firstText).some(media)) return nodes;
+  return [...nodes.filter(media), ...nodes.filter((n) => !media(n))];
+}
+
 export function isThought(item: Item): boolean {
   return !!item.message.metadata?.title;
 }
@@ -230,9 +241,16 @@ function partsText(item: Item): string {
   for (const p of item.parts) {
     if (p.type === "text") out.push(p.text ?? "");
     else if (p.type === "file") out.push(p.file?.url ?? p.file?.path ?? "");
-    else if (p.type === "component") out.push(`[${p.component ?? "component"}]`);
+    else if (p.type === "component") out.push(componentText(p.value) ?? `[${p.component ?? "component"}]`);
   }
   return out.filter((t) => t !== "").join("\n");
+}
+
+/** The URL of a component's file (a FileData or gr.Video's {video}), or null. */
+function componentText(value: unknown): string | null {
+  const v = value as any;
+  const file = v && typeof v === "object" && !Array.isArray(v) ? (typeof v.url === "string" ? v : v.video) : null;
+  return typeof file?.url === "string" && file.url ? file.url : null;
 }
 
 /** The whole conversation as `role: content` blocks separated by blank lines. */

@@ -103,6 +103,11 @@ export function t(key: string): string {
   return custom[key] ?? builtin[key] ?? EN[key] ?? CHROME_EN[key] ?? humanise(key);
 }
 
+/** `t(key)` with its {name} placeholders filled in from `vars`. */
+export function tf(key: string, vars: Record<string, string | number>): string {
+  return t(key).replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
 function humanise(key: string): string {
   const last = key.split(".").pop() ?? key;
   const words = last.replace(/_/g, " ");

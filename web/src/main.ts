@@ -3,7 +3,7 @@
 import "./styles.css";
 import { mount } from "svelte";
 import App from "./App.svelte";
-import { GradioClient } from "./api/client";
+import { apiBaseFor, GradioClient } from "./api/client";
 import { Runner } from "./api/runner";
 import type { AppConfig } from "./api/types";
 import { setTranslations, translate } from "./i18n";
@@ -48,7 +48,7 @@ async function boot(): Promise<void> {
 
   // API calls go next to the page (not to config.root), so a reverse proxy with a sub-path works.
   const pageBase = new URL("./", location.href);
-  const apiBase = new URL("." + (config.api_prefix ?? "/gradio_api"), pageBase).href;
+  const apiBase = apiBaseFor(config.api_prefix, location.href);
 
   const ui = new UIState();
   const store = new ReactiveStore(config.components);
@@ -65,7 +65,7 @@ async function boot(): Promise<void> {
   runner = new Runner(config.dependencies ?? [], store, client, { toast: (t) => ui.toast(t) });
 
   target.textContent = "";
-  mount(App, { target, props: { config, store, runner, ui } });
+  mount(App, { target, props: { config, store, runner, ui, apiBase } });
   if (config.connect_heartbeat) client.startHeartbeat();
   // `demo.load(...)` listeners target the root block's "load" event.
   if (config.layout) void runner.trigger(config.layout.id, "load");

@@ -3,7 +3,7 @@
 // (/work/shared/reference/gradio-6.25.0/demos/).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Client } from "@gradio/client";
+import { Client, handle_file } from "@gradio/client";
 
 import { exampleBinary, startServer, withTimeout } from "./server.mjs";
 
@@ -96,5 +96,66 @@ withDemo("validator", (ctx) => {
   test("a valid message streams", async () => {
     const events = await collect(ctx.client.submit("/chat", ["ok"]), 20_000, "submit");
     assert.deepEqual(dataOf(events).at(-1), ["You typed: ok"]);
+  });
+});
+
+// The multimodal demos: @gradio/client uploads what handle_file wraps (POST /gradio_api/upload),
+// then calls /chat with the server paths, exactly as it does against Gradio.
+withDemo("echo_multimodal", (ctx) => {
+  test("view_api describes message as MultimodalData with a default", async () => {
+    const api = await ctx.client.view_api();
+    const [message] = api.named_endpoints["/chat"].parameters;
+    assert.equal(message.parameter_name, "message");
+    assert.equal(message.component, "Multimodaltextbox");
+    assert.deepEqual(message.parameter_default, { text: "", files: [] });
+    assert.equal(message.python_type.type, "dict(text: str, files: list[filepath])");
+  });
+  test("the recorded call: no files", async () => {
+    const result = await withTimeout(ctx.client.predict("/chat", [{ text: "no files", files: [] }]), 10_000, "predict");
+    assert.deepEqual(result.data, [["You wrote: 'no files' and uploaded:"]]);
+  });
+  test("handle_file uploads two files and the reply lists them as files", async () => {
+    const png = new Blob([Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])], { type: "image/png" });
+    const text = Buffer.from("hello from node");
+    const result = await withTimeout(
+      ctx.client.predict("/chat", { message: { text: "two", files: [handle_file(png), handle_file(text)] } }),
+      15_000, "predict");
+    const [reply] = result.data;
+    assert.equal(reply[0], "You wrote: 'two' and uploaded:");
+    assert.equal(reply.length, 3);
+    for (const file of reply.slice(1)) {
+      assert.equal(file.meta._type, "gradio.FileData");
+      assert.match(file.url, /\/gradio_api\/file=/);
+    }
+    const fetched = await fetch(reply[2].url);
+    assert.equal(fetched.status, 200);
+    assert.equal(await fetched.text(), "hello from node");
+  });
+});
+
+withDemo("save_history", (ctx) => {
+  test("the recorded call", async () => {
+    const result = await withTimeout(ctx.client.predict("/chat", [{ text: "hi", files: [] }]), 10_000, "predict");
+    assert.deepEqual(result.data, ["You wrote: 'hi' and uploaded: 0 files"]);
+  });
+  test("a file uploaded with handle_file is counted", async () => {
+    const result = await withTimeout(
+      ctx.client.predict("/chat", [{ text: "one", files: [handle_file(new Blob(["abc"], { type: "text/plain" }))] }]), 15_000, "predict");
+    assert.deepEqual(result.data, ["You wrote: 'one' and uploaded: 1 files"]);
+  });
+});
+
+withDemo("media_replies", (ctx) => {
+  test("the reply streams an image, audio, a video, a file, HTML and code", async () => {
+    const events = await collect(ctx.client.submit("/chat", ["media"]), 20_000, "submit");
+    const last = dataOf(events).at(-1)[0];
+    assert.equal(last.length, 7);
+    assert.deepEqual(last.slice(1, 5).map((f) => f.mime_type), ["image/png", "audio/wav", "video/webm", "text/plain"]);
+    assert.equal(last[5].component, "html");
+    assert.equal(last[6].component, "code");
+    const image = await fetch(last[1].url);
+    assert.equal(image.status, 200);
+    assert.equal(image.headers.get("content-type"), "image/png");
+    assert.deepEqual(new Uint8Array(await image.arrayBuffer()).slice(0, 4), Uint8Array.from([0x89, 0x50, 0x4e, 0x47]));
   });
 });

@@ -45,6 +45,14 @@ export interface ClientOptions {
   probeDelays?: number[];
 }
 
+/**
+ * The API root next to the page (not config.root, so a reverse proxy with a sub-path works):
+ * "<page directory>/gradio_api", with the config's api_prefix.
+ */
+export function apiBaseFor(apiPrefix: string | undefined, pageHref: string): string {
+  return new URL("." + (apiPrefix ?? "/gradio_api"), new URL("./", pageHref)).href.replace(/\/+$/, "");
+}
+
 /** A random session id of 11 base-36 characters, like Gradio's browser client uses. */
 export function newSessionHash(): string {
   const bytes = new Uint8Array(11);

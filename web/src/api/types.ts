@@ -53,6 +53,8 @@ export interface AppConfig {
   connect_heartbeat?: boolean;
   enable_queue?: boolean;
   body_css?: Record<string, string>;
+  /** Largest file the server takes, in bytes (null: no limit). */
+  max_file_size?: number | null;
   /** Footer entries: "api", "gradio", "settings", "runs". */
   footer_links?: string[];
   /** Developer translations: { "<lang>": { "<key>": "<text>" } }. */
@@ -122,6 +124,7 @@ export interface ComponentPart {
   value?: unknown;
   constructor_args?: Record<string, unknown>;
   props?: Record<string, unknown>;
+  alt_text?: string | null;
 }
 export type ContentPart = TextPart | FilePart | ComponentPart;
 
