@@ -779,6 +779,9 @@ void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
         box.show_label = false;
         box.label.clear();
         Component textbox = multimodal_textbox_model(box);
+        if (box.placeholder.empty()) textbox.props["placeholder"] = translated("chat_interface.message_placeholder");
+        // Gradio makes this box before its Blocks, as component 0: its API label is parameter_0.
+        textbox.api_label = "parameter_0";
         textbox.props["name"] = "multimodaltextbox";
         textbox.props["_selectable"] = false;
         textbox.skip_api = false;

@@ -24,13 +24,25 @@ namespace gradio {
 /// (Gradio's `"default"`). `std::nullopt` means no limit (Gradio's `None`).
 inline constexpr int default_concurrency = -1;
 
+/// A multimodal message: text and local files (Gradio's `MultimodalValue`), e.g. an example
+/// `gr::MultimodalValue{.text = "What is this?", .files = {"cat.png"}}`.
+struct MultimodalValue {
+    std::string text{};
+    std::vector<std::string> files{};
+};
+
 /// One example: a message, and when there are additional inputs, a value for each of them.
-/// `"hello"` is a message alone; `{"hi", "You are a pirate", 50}` a message and two values.
+/// `"hello"` is a message alone; `{"hi", "You are a pirate", 50}` a message and two values; a
+/// `gr::MultimodalValue` a message with files (its card shows them; they must exist).
 struct Example {
     Value message{};
     std::vector<Value> extras{};
     Example(const char* text) : message(text) {}
     Example(std::string text) : message(std::move(text)) {}
+    Example(MultimodalValue m) {
+        Value::Array files(m.files.begin(), m.files.end());
+        message = Value::Object{{"text", std::move(m.text)}, {"files", std::move(files)}};
+    }
     Example(std::initializer_list<Value> values) {
         auto it = values.begin();
         if (it != values.end()) message = *it++;

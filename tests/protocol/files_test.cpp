@@ -447,3 +447,82 @@ TEST(Multimodal, MediaRepliesAreCopiedIntoTheCache) {
     auto url = call_chat(t.port, json::string("url"));
     EXPECT_EQ(url.back().as_array()[0].at("url"), "https://example.invalid/a.png");  // passed on, never fetched
 }
+
+TEST(Multimodal, InfoMatchesGradiosEchoMultimodalDemo) {
+    TestServer t(echo_files, {.multimodal = true, .textbox = gr::MultimodalTextbox{.file_count = "multiple"}, .api_name = "chat"});
+    auto ours = gr_test::request(t.port, "GET", "/gradio_api/info").json().at("named_endpoints").at("/chat").as_object();
+    std::ifstream in(std::string(GR_RECORDED_DIR) + "/echo_multimodal_info.json");
+    auto theirs = json::parse(std::string(std::istreambuf_iterator<char>(in), {})).at("named_endpoints").at("/chat").as_object();
+    EXPECT_EQ(json::serialize(ours.at("parameters")), json::serialize(theirs.at("parameters")));
+    EXPECT_EQ(json::serialize(ours.at("returns")), json::serialize(theirs.at("returns")));
+    // The page gets Gradio's multimodal box.
+    auto config = gr_test::request(t.port, "GET", "/config").json();
+    bool found = false;
+    for (const auto& c : config.at("components").as_array())
+        if (c.at("type") == "multimodaltextbox") {
+            found = true;
+            EXPECT_EQ(c.at("props").at("file_count"), "multiple");
+            EXPECT_EQ(c.at("props").at("sources"), (json::array{"upload"}));
+            EXPECT_EQ(c.at("props").at("value"), (json::object{{"text", ""}, {"files", json::array{}}}));
+        }
+    EXPECT_TRUE(found);
+}
+
+TEST(Multimodal, ExamplesWithFilesShowThemAndSendThemAsUploads) {
+    gr_test::TempDir media("gr_files_examples");
+    fs::create_directories(media.path());
+    const std::string png = (media.path() / "card.png").string();
+    std::ofstream(png, std::ios::binary) << binary_data(100);
+    TestServer t(echo_files, {.multimodal = true,
+                              .textbox = gr::MultimodalTextbox{.file_count = "multiple"},
+                              .examples = {gr::MultimodalValue{.text = "describe", .files = {png}}}});
+    auto config = gr_test::request(t.port, "GET", "/config").json();
+    json::object card;
+    for (const auto& c : config.at("components").as_array())
+        if (c.at("type") == "chatbot") card = c.at("props").at("examples").as_array().at(0).as_object();
+    ASSERT_EQ(card.at("text"), "describe");
+    const auto& file = card.at("files").as_array().at(0);
+    EXPECT_EQ(file.at("orig_name"), "card.png");
+    EXPECT_EQ(file.at("mime_type"), "image/png");
+    EXPECT_EQ(gr_test::request(t.port, "GET", "/" + std::string(file.at("url").as_string())).body, binary_data(100));
+    // A click sends the example's own files (copied into the cache), whatever the client says.
+    int click = -1;
+    for (const auto& d : config.at("dependencies").as_array())
+        for (const auto& target : d.at("targets").as_array())
+            if (target.as_array().at(1) == "example_select" && d.at("api_name") == "example_clicked") click = static_cast<int>(d.at("id").as_int64());
+    ASSERT_GE(click, 0);
+    auto r = gr_test::post_json(t.port, "/gradio_api/run/predict",
+                                json::serialize(json::object{{"fn_index", click}, {"data", json::array{json::array{}}},
+                                                             {"event_data", json::object{{"index", 0}, {"value", json::object{{"text", "describe"}, {"files", json::array{file_ref("/etc/passwd", "x")}}}}}},
+                                                             {"session_hash", "examples1"}}));
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto data = r.json().at("data").as_array();
+    const auto& shown = data.at(0).as_array().at(0).at("content").as_array();  // the user's bubble: the file, then the text
+    ASSERT_EQ(shown.size(), 2u) << r.body;
+    const std::string cached(shown.at(0).at("file").at("path").as_string());
+    EXPECT_NE(cached, png);
+    EXPECT_EQ(read_file(cached), binary_data(100));
+    EXPECT_EQ(shown.at(1).at("text"), "describe");
+}
+
+TEST(Upload, DeleteCacheSweepsOldFiles) {
+    TestServer t(echo_text, {.delete_cache = std::pair{1, 1}});
+    auto up = upload(t.port, {{"files", "old.txt", "old"}});
+    ASSERT_EQ(up.status, 200);
+    const fs::path stored(std::string(up.json().as_array()[0].as_string()));
+    ASSERT_TRUE(fs::exists(stored));
+    EXPECT_TRUE(gr_test::wait_until([&] { return !fs::exists(stored); }, std::chrono::seconds(10)));
+    EXPECT_EQ(gr_test::request(t.port, "GET", "/gradio_api/file=" + stored.string()).status, 403);
+}
+
+TEST(Upload, TheCacheFolderGoesWithTheServer) {
+    fs::path stored;
+    {
+        TestServer t(echo_text);
+        auto up = upload(t.port, {{"files", "x.txt", "x"}});
+        ASSERT_EQ(up.status, 200);
+        stored = std::string(up.json().as_array()[0].as_string());
+        ASSERT_TRUE(fs::exists(stored));
+    }
+    EXPECT_FALSE(fs::exists(stored.parent_path().parent_path()));
+}

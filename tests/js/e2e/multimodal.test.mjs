@@ -25,11 +25,11 @@ async function waitForIdle(page, timeout = 10000) {
   );
 }
 
-/** Sends what is in the box, then waits for the reply to finish. */
-async function sendAndWait(page, text, bubbles) {
+/** Sends what is in the box, then waits for the reply (the `turn`-th bot group) to finish. */
+async function sendAndWait(page, text, turn) {
   await page.locator(box.area).fill(text);
   await page.locator(box.area).press("Enter");
-  await page.waitForFunction(([s, n]) => document.querySelectorAll(s).length >= n, [sel.botBubbles, bubbles]);
+  await page.waitForFunction((n) => document.querySelectorAll(".msg-group.bot:not(.pending)").length >= n, turn);
   await waitForIdle(page);
 }
 
@@ -65,7 +65,7 @@ describe("echo_multimodal in the browser", () => {
     await page.waitForSelector(box.done);
     assert.equal(await page.locator(box.thumbs).getAttribute("title"), "sun.png");
     await screenshot(page, "multimodal-attached");
-    await sendAndWait(page, "a sun", 2);
+    await sendAndWait(page, "a sun", 1);
     await page.waitForFunction(() => [...document.querySelectorAll(".msg-group.user img")].some((i) => i.naturalWidth > 0));
     const images = await userImages(page);
     assert.equal(images.length, 1);
@@ -97,7 +97,7 @@ describe("echo_multimodal in the browser", () => {
     await page.waitForFunction((s) => document.querySelectorAll(s).length === 2, box.done);
     await page.locator('button.mm-remove[aria-label="Remove extra.png"]').click();
     await page.waitForFunction((s) => document.querySelectorAll(s).length === 1, box.thumbs);
-    await sendAndWait(page, "dropped", 4);
+    await sendAndWait(page, "dropped", 2);
     const images = await userImages(page);
     assert.equal(images.length, 1);
     const pills = page.locator(".msg-group.bot").last().locator(".component-file a.file-pill");
@@ -124,7 +124,7 @@ describe("echo_multimodal in the browser", () => {
     assert.equal(await page.locator(box.area).inputValue(), "", "the long text did not go into the box");
     assert.deepEqual(await page.locator(box.thumbs).evaluateAll((els) => els.map((e) => e.getAttribute("title"))),
       ["clipboard.png", "pasted_text.txt"]);
-    await sendAndWait(page, "pasted", 6);
+    await sendAndWait(page, "pasted", 3);
     assert.equal((await userImages(page)).length, 1);
     const names = await page.locator(".msg-group.bot").last().locator(".component-file a.file-pill").allTextContents();
     assert.equal(names.length, 2);
