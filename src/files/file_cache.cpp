@@ -266,9 +266,14 @@ FileData FileCache::check_input(const FileData& file, const std::string& url_pre
     out.path = canonical.string();
     out.size = static_cast<std::int64_t>(st.st_size);
     if (out.orig_name.empty()) out.orig_name = canonical.filename().string();
-    // The type is the server's own guess from the name: a client's mime_type is not trusted.
+    // The type is the server's own guess from the name: a client's mime_type is not trusted,
+    // except to tell audio from video in a container that holds either (a recorded .webm clip).
     out.mime_type = std::string(mime_type_of(out.orig_name));
     if (out.mime_type == "application/octet-stream") out.mime_type = std::string(mime_type_of(canonical.string()));
+    const auto subtype = [](std::string_view t) { return t.substr(t.find('/') + 1); };
+    const auto media = [](std::string_view t) { return t.starts_with("audio/") || t.starts_with("video/"); };
+    if (media(out.mime_type) && media(file.mime_type) && subtype(out.mime_type) == subtype(file.mime_type))
+        out.mime_type = file.mime_type;
     out.url = url_prefix + out.path;
     return out;
 }

@@ -349,7 +349,7 @@ describe("drop and paste", () => {
     expect(names()).toEqual(["a.png", "c.pdf"]);
     expect(ui.toasts).toHaveLength(1);
     expect(ui.toasts[0].kind).toBe("error");
-    expect(ui.toasts[0].message).toBe("2 file(s) were rejected. Accepted formats: image, .pdf");
+    expect(ui.toasts[0].message).toBe("2 file(s) were rejected (b.txt, d.exe). Accepted formats: image, .pdf");
     await settle();
     expect(uploads.map((u) => u.files[0].name)).toEqual(["a.png", "c.pdf"]);
   });

@@ -144,7 +144,7 @@ async function serveDistInFront(dist, backend) {
  * requests, badResponses, close() }; `requests` holds every URL the page asked for and
  * `badResponses` every answer with a status of 400 or more.
  */
-export async function openBrowser({ width = 1280, height = 800, colorScheme = "light" } = {}) {
+export async function openBrowser({ width = 1280, height = 800, colorScheme = "light", args = [] } = {}) {
   // A missing browser is a failure, not a skip: `make deps` installs Debian's chromium.
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing (${CHROMIUM}): install it with \`make deps\` (Debian package chromium) ` +
@@ -163,6 +163,7 @@ export async function openBrowser({ width = 1280, height = 800, colorScheme = "l
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...args,
     ],
     viewport: { width, height },
     colorScheme,

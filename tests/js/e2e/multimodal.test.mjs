@@ -167,3 +167,53 @@ describe("media_replies in the browser", () => {
     assertNoConsoleErrors(assert, b);
   });
 });
+
+describe("multimodal_bot in the browser", () => {
+  let server;
+  let b;
+
+  before(async () => {
+    server = await startExample("multimodal_bot");
+    // A fake microphone (a beep) that needs no permission prompt.
+    b = await openBrowser({ args: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"] });
+    await b.page.goto(server.url);
+    await b.page.waitForSelector(box.area);
+  });
+
+  after(async () => {
+    await b?.close();
+    await server?.stop();
+  });
+
+  it("shows the example's image on its card, and a click sends it", async () => {
+    const { page } = b;
+    await page.waitForFunction(() => document.querySelector("button.example img.example-thumb")?.naturalWidth > 0);
+    await page.locator("button.example").first().click();
+    await page.waitForFunction(() => document.querySelectorAll(".msg-group.bot:not(.pending)").length === 1);
+    await waitForIdle(page);
+    assert.equal((await userImages(page)).filter((i) => i.loaded).length, 1);
+    assert.equal((await page.locator(".msg-group.bot").last().textContent()).trim(), "text: Describe this; files: sun.png (image/png)");
+  });
+
+  it("refuses a file of another type, naming it", async () => {
+    const { page } = b;
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.click(box.attach)]);
+    await chooser.setFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("text") });
+    await page.waitForSelector(".toast");
+    assert.match(await page.locator(".toast").last().textContent(), /notes\.txt/);
+    assert.equal(await page.locator(box.thumbs).count(), 0);
+  });
+
+  it("records from the microphone and sends the clip as audio", async () => {
+    const { page } = b;
+    await page.click("button.mm-mic");
+    await page.waitForSelector(".mm-recorder");
+    await page.waitForTimeout(700);
+    await page.click('button[aria-label="Attach recording"]');
+    await page.waitForSelector(box.done);
+    assert.match(await page.locator(box.thumbs).getAttribute("title"), /^recording-.*\.webm$/);
+    await sendAndWait(page, "listen", 2);
+    assert.match(await page.locator(".msg-group.bot").last().textContent(), /files: recording-.*\.webm \(audio\/webm\)/);
+    await page.waitForFunction(() => document.querySelector(".msg-group.user audio")?.readyState >= 1);
+  });
+});
