@@ -136,9 +136,6 @@ Message incoming_message(const json::value& v, const EventContext* ctx = nullptr
     return m;
 }
 
-// The user's message as the chatbot shows it.
-json::object user_message_json(const Message& m) { return message_to_json(m); }
-
 History history_of(const json::value& v) {
     try {
         return history_from_json(v);
@@ -918,13 +915,13 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
         if (const auto* box = std::get_if<MultimodalTextbox>(&*o.textbox)) rules.file_types = box->file_types;
     // The user's message as the chatbot shows it, with its files checked.
     auto user_message = [rules](const json::value& message, const EventContext& ctx) {
-        return user_message_json(incoming_message(message, &ctx, &rules));
+        return message_to_json(incoming_message(message, &ctx, &rules));
     };
     auto make_call = [parameter_names, state_id, rules](Inputs& in, EventContext& ctx, std::shared_ptr<const std::string>* text,
                                                         json::object& user) {
         ChatCall call;
         call.message = incoming_message(in[0], &ctx, &rules);
-        user = user_message_json(call.message);
+        user = message_to_json(call.message);
         auto converted = converted_history(ctx, state_id, in.shared(1), text != nullptr);
         call.shared_history = std::move(converted.history);
         if (text) *text = std::move(converted.text);
@@ -1208,7 +1205,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         }
         json::array in = example_inputs.at(index);
         ChatCall call{incoming_message(in[0]), {}, {}};
-        const json::object user = user_message_json(call.message);
+        const json::object user = message_to_json(call.message);
         for (std::size_t i = 2; i < in.size(); ++i) call.extras.push_back(from_json_value(in[i]));
         Reply reply;
         if (runtime->fn.reply) {
@@ -1322,7 +1319,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
                                    json::value message = json::string(text);
                                    if (multimodal) message = json::object{{"text", text}, {"files", example_files(index_of(ctx), ctx)}};
                                    json::array chat = as_array(in[0]);
-                                   chat.push_back(user_message_json(incoming_message(message, &ctx)));
+                                   chat.push_back(message_to_json(incoming_message(message, &ctx)));
                                    const json::value empty = multimodal ? json::value(json::object{{"text", ""}, {"files", json::array{}}})
                                                                         : json::value("");
                                    return json::array{std::move(chat), std::move(message),

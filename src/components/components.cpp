@@ -154,12 +154,9 @@ Component base(std::string type, json::object props) {
     return c;
 }
 
-Component model(const Textbox& t) {
-    json::object p;
-    if (t.value) p["value"] = *t.value;
-    p["type"] = t.type;
-    p["lines"] = t.lines;
-    if (t.max_lines) p["max_lines"] = *t.max_lines;
+// The props a Textbox and a MultimodalTextbox share, in Gradio's order (placeholder .. rtl).
+template <class Box>
+void message_box_props(json::object& p, const Box& t) {
     if (!t.placeholder.empty()) p["placeholder"] = t.placeholder;
     if (!t.info.empty()) p["info"] = t.info;
     common_tail(p, t.label, t.show_label, t.container, t.scale, t.min_width, t.interactive, t.visible, t.elem_id);
@@ -169,6 +166,15 @@ Component model(const Textbox& t) {
     p["preserved_by_key"] = json::array{"value"};
     if (!t.text_align.empty()) p["text_align"] = t.text_align;
     p["rtl"] = t.rtl;
+}
+
+Component model(const Textbox& t) {
+    json::object p;
+    if (t.value) p["value"] = *t.value;
+    p["type"] = t.type;
+    p["lines"] = t.lines;
+    if (t.max_lines) p["max_lines"] = *t.max_lines;
+    message_box_props(p, t);
     p["buttons"] = json::array{};
     if (t.max_length) p["max_length"] = *t.max_length;
     p["submit_btn"] = button_json(t.submit_btn);
@@ -384,15 +390,7 @@ Component multimodal_textbox_model(const MultimodalTextbox& t) {
     p["file_count"] = t.file_count;
     p["lines"] = t.lines;
     p["max_lines"] = t.max_lines.value_or(20);
-    if (!t.placeholder.empty()) p["placeholder"] = t.placeholder;
-    if (!t.info.empty()) p["info"] = t.info;
-    common_tail(p, t.label, t.show_label, t.container, t.scale, t.min_width, t.interactive, t.visible, t.elem_id);
-    p["autofocus"] = t.autofocus;
-    p["autoscroll"] = t.autoscroll;
-    p["elem_classes"] = strings(t.elem_classes);
-    p["preserved_by_key"] = json::array{"value"};
-    if (!t.text_align.empty()) p["text_align"] = t.text_align;
-    p["rtl"] = t.rtl;
+    message_box_props(p, t);
     p["submit_btn"] = button_json(t.submit_btn);
     p["stop_btn"] = button_json(t.stop_btn);
     p["max_plain_text_length"] = t.max_plain_text_length;

@@ -526,3 +526,45 @@ TEST(Upload, TheCacheFolderGoesWithTheServer) {
     }
     EXPECT_FALSE(fs::exists(stored.parent_path().parent_path()));
 }
+
+// What Python's gradio_client 2.x does with a file (client.py, Endpoint._upload_file and
+// download_files; the package itself cannot be installed here): one httpx multipart POST per
+// file, then queue/join with {"path", "orig_name", "meta"}, then a GET of every output dict
+// that has a "path".
+TEST(Multimodal, PythonClientFileFlow) {
+    TestServer t(echo_files, {.multimodal = true, .textbox = gr::MultimodalTextbox{.file_count = "multiple"}, .api_name = "chat"});
+    const std::string boundary = "3c9a2b7e0f1d4a6b8c5e7f9a1b3d5c7e";  // httpx: 32 hex digits
+    const std::string body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"report.pdf\"\r\n" +
+                             "Content-Type: application/pdf\r\n\r\n%PDF-1.4 tiny\r\n--" + boundary + "--\r\n";
+    auto up = gr_test::request(t.port, "POST", "/gradio_api/upload", body, {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
+    ASSERT_EQ(up.status, 200) << up.body;
+    const std::string path(up.json().as_array().at(0).as_string());
+    auto config = gr_test::request(t.port, "GET", "/config").json();
+    int chat = -1;
+    for (const auto& d : config.at("dependencies").as_array())
+        if (d.at("api_name") == "chat") chat = static_cast<int>(d.at("id").as_int64());
+    ASSERT_GE(chat, 0);
+    const json::value message = json::object{{"text", "read this"}, {"files", json::array{json::object{
+                                                  {"path", path}, {"orig_name", "report.pdf"}, {"meta", json::object{{"_type", "gradio.FileData"}}}}}}};
+    auto join = gr_test::post_json(t.port, "/gradio_api/queue/join",
+                                   json::serialize(json::object{{"data", json::array{message, nullptr}}, {"fn_index", chat}, {"session_hash", "py1"}}));
+    ASSERT_EQ(join.status, 200) << join.body;
+    gr_test::SseStream stream(t.port, "/gradio_api/queue/data?session_hash=py1");
+    json::value output;
+    while (auto frame = stream.next()) {
+        auto m = json::parse(gr_test::data_of(*frame));
+        if (m.at("msg") == "process_completed") {
+            ASSERT_EQ(m.at("success"), true) << json::serialize(m);
+            output = m.at("output").at("data");
+            break;
+        }
+    }
+    const auto reply = output.as_array().at(0).as_array();
+    ASSERT_EQ(reply.size(), 2u) << json::serialize(output);
+    EXPECT_EQ(reply[0], "You wrote: 'read this' and uploaded:");
+    const std::string out_path(reply[1].at("path").as_string());
+    auto download = gr_test::request(t.port, "GET", "/gradio_api/file=" + out_path);
+    EXPECT_EQ(download.status, 200);
+    EXPECT_EQ(download.body, "%PDF-1.4 tiny");
+    EXPECT_EQ(download.headers["content-disposition"], "attachment; filename=\"report.pdf\"");  // PDF is not inline-safe
+}

@@ -111,3 +111,18 @@ export function fire(app: AppContext, id: number, event: string, data: unknown =
 export function controlId(id: number): string {
   return `gr-control-${id}`;
 }
+
+/**
+ * Grows a textarea with its content between `minRows` and `maxRows` lines, then scrolls (the
+ * chat's Textbox and MultimodalTextbox).
+ */
+export function fitTextarea(textarea: HTMLTextAreaElement | undefined, minRows: number, maxRows: number): void {
+  if (!textarea) return;
+  const style = getComputedStyle(textarea);
+  const line = parseFloat(style.lineHeight) || 20;
+  const pad = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+  textarea.style.height = "auto";
+  const h = Math.min(Math.max(textarea.scrollHeight, minRows * line + pad), maxRows * line + pad);
+  textarea.style.height = `${h}px`;
+  textarea.style.overflowY = textarea.scrollHeight > h + 1 ? "auto" : "hidden";
+}
