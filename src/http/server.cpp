@@ -396,41 +396,69 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         return std::nullopt;  // closed, reset or timed out
     }
 
-    // Feeds a body to `sink` as it arrives, in pieces of the read buffer's size: an upload is
-    // never whole in memory. Each read gets the request timeout (a slow upload that keeps
-    // sending is fine; one that stalls is dropped).
+    // Feeds a body to `sink` as it arrives, in pieces of up to 64 KiB: an upload is never whole
+    // in memory. Each read gets the request timeout (a slow upload that keeps sending is fine;
+    // one that stalls is dropped).
     template <class HeadParser>
     asio::awaitable<ReadResult> read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer, HeadParser& head, BodySink& sink,
                                                ReadResult result) {
-        bhttp::request_parser<bhttp::buffer_body> parser(std::move(head));
-        parser.body_limit(sink.max_body_size());
         std::vector<char> chunk(64 * 1024);
-        bool complete = false;
         bool refused = false;
         beast::error_code ec;
-        while (!parser.is_done()) {
-            parser.get().body().data = chunk.data();
-            parser.get().body().size = chunk.size();
-            stream.expires_after(options.request_timeout);
-            auto read = co_await bhttp::async_read_some(stream, buffer, parser, use_tuple);
-            ec = std::get<0>(read);
-            if (ec == bhttp::error::need_buffer) ec = {};
-            const std::size_t got = chunk.size() - parser.get().body().size;
-            if (got > 0 && !sink.write(std::string_view(chunk.data(), got))) {
-                refused = true;
-                break;
+        if (const auto length = head.content_length()) {
+            // The usual upload: straight from the socket into `chunk`. (Beast's parser would
+            // read through the connection's small buffer, a few hundred bytes per system call.)
+            std::uint64_t remaining = *length;
+            const auto buffered = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), remaining));
+            if (buffered > 0) {
+                refused = !sink.write(std::string_view(static_cast<const char*>(buffer.data().data()), buffered));
+                buffer.consume(buffered);
+                remaining -= buffered;
             }
-            if (ec) break;
+            while (remaining > 0 && !refused) {
+                stream.expires_after(options.request_timeout);
+                const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
+                auto read = co_await stream.async_read_some(asio::buffer(chunk.data(), want), use_tuple);
+                ec = std::get<0>(read);
+                const std::size_t got = std::get<1>(read);
+                remaining -= got;
+                if (got > 0 && !sink.write(std::string_view(chunk.data(), got))) refused = true;
+                if (ec) break;
+            }
+            if (!refused && remaining > 0) {  // cut off or timed out: nobody to answer
+                (void)sink.finish(false);
+                result.closed = true;
+                co_return result;
+            }
+        } else {
+            // Chunked: Beast decodes it, through a buffer big enough for whole reads.
+            bhttp::request_parser<bhttp::buffer_body> parser(std::move(head));
+            parser.body_limit(sink.max_body_size());
+            buffer.reserve(buffer.max_size());
+            while (!parser.is_done()) {
+                parser.get().body().data = chunk.data();
+                parser.get().body().size = chunk.size();
+                stream.expires_after(options.request_timeout);
+                auto read = co_await bhttp::async_read_some(stream, buffer, parser, use_tuple);
+                ec = std::get<0>(read);
+                if (ec == bhttp::error::need_buffer) ec = {};
+                const std::size_t got = chunk.size() - parser.get().body().size;
+                if (got > 0 && !sink.write(std::string_view(chunk.data(), got))) {
+                    refused = true;
+                    break;
+                }
+                if (ec) break;
+            }
+            buffer.shrink_to_fit();
+            if (ec && !refused) {  // too large, malformed, cut off or timed out: the sink cleans up
+                (void)sink.finish(false);
+                result.answer = read_error(ec, options, sink.max_body_size());
+                result.closed = !result.answer;
+                co_return result;
+            }
         }
-        complete = !refused && !ec && parser.is_done();
-        if (ec && !refused) {  // too large, malformed, cut off or timed out: the sink cleans up
-            (void)sink.finish(false);
-            result.answer = read_error(ec, options, sink.max_body_size());
-            result.closed = !result.answer;
-            co_return result;
-        }
-        result.answer = sink.finish(complete);
-        result.close_after_answer = !complete;
+        result.answer = sink.finish(!refused);
+        result.close_after_answer = refused;
         co_return result;
     }
 
@@ -439,6 +467,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         ReadResult result;
         bhttp::request_parser<bhttp::empty_body> head;
         head.header_limit(static_cast<std::uint32_t>(options.max_header_size));
+        // No body limit on the head: Beast would refuse a Content-Length above its 1 MiB default
+        // before the route is known. The route's limit is set once the body parser exists.
+        head.body_limit(boost::none);
         stream.expires_after(options.request_timeout);
         beast::error_code ec;
         // Beast may throw while parsing (a 64 KiB trailer field: std::length_error); that is
@@ -467,12 +498,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             }
             auto* sink = std::get_if<std::unique_ptr<BodySink>>(&decision);
             const std::uint64_t limit = sink ? (*sink)->max_body_size() : options.max_body_size;
+            // Beast checks a Content-Length against the limit only while parsing the head
+            // (which had none): refuse here, before reading (or inviting) the body.
+            if (head.content_length() && *head.content_length() > limit) {
+                if (sink) (void)(*sink)->finish(false);
+                result.answer = read_error(bhttp::error::body_limit, options, limit);
+                co_return result;
+            }
             if (head.get()[bhttp::field::expect] == "100-continue") {
-                if (head.content_length() && *head.content_length() > limit) {
-                    if (sink) (void)(*sink)->finish(false);
-                    result.answer = read_error(bhttp::error::body_limit, options, limit);
-                    co_return result;
-                }
                 static const std::string go_on = "HTTP/1.1 100 Continue\r\n\r\n";
                 co_await asio::async_write(stream, asio::buffer(go_on), use_tuple);
             }

@@ -113,6 +113,38 @@ TEST(Upload, OneFileIsStoredAndServed) {
     EXPECT_EQ(got.headers["accept-ranges"], "bytes");
 }
 
+TEST(Upload, ALargeFileStreamsPastTheRequestBodyLimit) {
+    // 24 MiB, above max_body_size (16 MiB, for JSON bodies): an upload is streamed, not buffered.
+    TestServer t(echo_text);
+    const std::string data = binary_data(24u << 20);
+    auto r = upload(t.port, {{"files", "big.bin", data}});
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 200);
+    EXPECT_EQ(fs::file_size(std::string(r.json().as_array()[0].as_string())), data.size());
+    EXPECT_EQ(read_file(std::string(r.json().as_array()[0].as_string())), data);
+    // JSON routes keep their limit.
+    EXPECT_EQ(gr_test::post_json(t.port, "/gradio_api/queue/join", "[" + std::string(17u << 20, ' ') + "]").status, 413);
+}
+
+TEST(Upload, AChunkedBodyIsDecodedOnTheWay) {
+    TestServer t(echo_text);
+    const std::string data = binary_data(300000);
+    const std::string body = multipart({{"files", "chunked.bin", data}});
+    std::string raw = "POST /gradio_api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=" +
+                      std::string(kBoundary) + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    for (std::size_t at = 0; at < body.size(); at += 70000) {
+        const std::string piece = body.substr(at, 70000);
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+        raw += size + piece + "\r\n";
+    }
+    raw += "0\r\n\r\n";
+    auto answer = gr_test::raw_exchange(t.port, raw, std::chrono::seconds(10));
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->rfind("HTTP/1.1 200", 0), 0u) << answer->substr(0, 300);
+    const auto open = answer->find("[\""), close = answer->find("\"]");
+    EXPECT_EQ(read_file(answer->substr(open + 2, close - open - 2)), data);
+}
+
 TEST(Upload, SeveralFilesInOneRequestGetUniqueFolders) {
     TestServer t(echo_text);
     auto r = upload(t.port, {{"files", "a.txt", "first"}, {"other", "", "a plain field is ignored"}, {"files", "a.txt", "second"},
