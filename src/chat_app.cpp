@@ -767,42 +767,38 @@ void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
                                          {"equal_height", false}, {"show_progress", false}, {"preserved_by_key", json::array{}}},
                                  group);
     const int form = b.add_layout("form", {{"scale", 7}, {"min_width", 160}, {"preserved_by_key", json::array{}}}, row);
-    if (o.multimodal) {
-        MultimodalTextbox box;
-        if (o.textbox) box = std::get<MultimodalTextbox>(*o.textbox);
-        if (std::holds_alternative<bool>(box.submit_btn) && std::get<bool>(box.submit_btn)) box.submit_btn = o.submit_btn;
+    // The interface's buttons and autofocus apply unless the custom box set its own.
+    auto take_interface_settings = [&o](auto& box, bool default_submit) {
+        if (std::holds_alternative<bool>(box.submit_btn) && std::get<bool>(box.submit_btn) == default_submit) box.submit_btn = o.submit_btn;
         if (!box.autofocus) box.autofocus = o.autofocus;
         box.stop_btn = false;  // the Stop swap happens through updates
         box.show_label = false;
         box.label.clear();
-        Component textbox = multimodal_textbox_model(box);
+    };
+    Component textbox;
+    if (o.multimodal) {
+        MultimodalTextbox box = o.textbox ? std::get<MultimodalTextbox>(*o.textbox) : MultimodalTextbox{};
+        take_interface_settings(box, true);
+        textbox = multimodal_textbox_model(box);
         if (box.placeholder.empty()) textbox.props["placeholder"] = translated("chat_interface.message_placeholder");
         // Gradio makes this box before its Blocks, as component 0: its API label is parameter_0.
         textbox.api_label = "parameter_0";
-        textbox.props["name"] = "multimodaltextbox";
-        textbox.props["_selectable"] = false;
-        textbox.skip_api = false;
-        ids.textbox = b.add(std::move(textbox), form);
     } else {
         Textbox box = o.textbox ? std::get<Textbox>(*o.textbox) : Textbox{};
-        if (std::holds_alternative<bool>(box.submit_btn) && !std::get<bool>(box.submit_btn)) box.submit_btn = o.submit_btn;
-        if (!box.autofocus) box.autofocus = o.autofocus;
-        box.stop_btn = false;  // the Stop swap happens through updates
-        box.show_label = false;
-        box.label.clear();
+        take_interface_settings(box, false);
         if (!box.scale) box.scale = 7;
-        Component textbox = textbox_model(box);
+        textbox = textbox_model(box);
         if (box.placeholder.empty()) textbox.props["placeholder"] = translated("chat_interface.message_placeholder");
         textbox.props["label"] = "";
         textbox.preprocess = [check = textbox.preprocess](const json::value& v) -> json::value {
             if (!v.is_string() && !v.is_null()) throw InputError("The message must be a string.");
             return check(v);
         };
-        textbox.props["name"] = "textbox";
-        textbox.props["_selectable"] = false;
-        textbox.skip_api = false;
-        ids.textbox = b.add(std::move(textbox), form);
     }
+    textbox.props["name"] = textbox.type;
+    textbox.props["_selectable"] = false;
+    textbox.skip_api = false;
+    ids.textbox = b.add(std::move(textbox), form);
     Component fake_api;
     fake_api.type = "button";
     fake_api.props = {{"value", "Fake API"}, {"variant", "secondary"}, {"size", "lg"}, {"link_target", "_self"},
