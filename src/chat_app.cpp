@@ -14,6 +14,7 @@
 #include "protocol/json_codec.hpp"
 #include "queue/ids.hpp"
 #include "queue/session.hpp"
+#include "server_impl.hpp"
 
 namespace gradio::detail {
 
@@ -22,6 +23,8 @@ struct ChatApp::Ids {
     int saved_conversations = 0, conversation_id = 0, saved_input = 0, null_component = 0;
     int chatbot = 0, textbox = 0, fake_api = 0, api_response = 0, chatbot_state = 0, chatbot_value = 0;
     std::vector<int> extras;          // additional inputs
+    std::vector<int> outputs;         // additional outputs (components of the surrounding Blocks)
+    int submit = 0;                   // the chain's chat run, whose handler example clicks reuse
     std::optional<int> examples_table;  // dataset of examples with input values
     std::optional<int> new_chat, history_list;  // save_history sidebar
 };
@@ -64,21 +67,6 @@ json::value any_json_info(const char* description) {
     return json::object{{"type", json::object{}}, {"description", description}};
 }
 
-// The chatbot's value schema for /info (a short form of Gradio's ChatbotDataMessages).
-json::value chatbot_api_info() {
-    std::string error;
-    return parse_json(R"({"items":{"$ref":"#/$defs/Message"},"title":"ChatbotDataMessages","type":"array",
-"$defs":{"Message":{"type":"object","required":["role","content"],"properties":{"role":{"type":"string"},
-"metadata":{"anyOf":[{"type":"object"},{"type":"null"}]},"content":{"type":"array","items":{"anyOf":[
-{"$ref":"#/$defs/TextMessage"},{"$ref":"#/$defs/FileMessage"}]}},"options":{"anyOf":[{"type":"array"},{"type":"null"}]}}},
-"TextMessage":{"type":"object","required":["text"],"properties":{"text":{"type":"string"},"type":{"const":"text"}}},
-"FileMessage":{"type":"object","required":["file"],"properties":{"file":{"$ref":"#/$defs/FileData"},"alt_text":{"anyOf":[{"type":"string"},{"type":"null"}]},"type":{"const":"file"}}},
-"FileData":{"type":"object","required":["path"],"properties":{"path":{"type":"string"},"url":{"anyOf":[{"type":"string"},{"type":"null"}]},
-"size":{"anyOf":[{"type":"integer"},{"type":"null"}]},"orig_name":{"anyOf":[{"type":"string"},{"type":"null"}]},
-"mime_type":{"anyOf":[{"type":"string"},{"type":"null"}]},"is_stream":{"type":"boolean"},
-"meta":{"type":"object","properties":{"_type":{"const":"gradio.FileData"}}}}}},"additional_description":null})",
-                      error);
-}
 
 // The text of a message value: a string, or the "text" of a {"text","files"} object
 // (multimodal messages and example cards).
@@ -432,10 +420,12 @@ public:
     }
     std::optional<json::array> next() override {
         if (!stream_->next()) return std::nullopt;
-        Reply reply = stream_->value();
+        ChatResult result = stream_->value();
         json::array tail;
-        append_reply(tail, reply, media_);
-        return json::array{first_(reply, media_), std::move(tail)};
+        append_reply(tail, result.reply, media_);
+        json::array out{first_(result.reply, media_), std::move(tail)};
+        for (const auto& o : result.outputs) out.push_back(output_json(o));  // additional outputs, whole
+        return out;
     }
     [[nodiscard]] std::shared_ptr<const StreamBases> bases() const override { return bases_; }
 
@@ -456,16 +446,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-const char* kind_name(ValueKind k) {
-    switch (k) {
-    case ValueKind::text: return "text (std::string)";
-    case ValueKind::number: return "a number";
-    case ValueKind::boolean: return "bool";
-    case ValueKind::list: return "a list (std::vector)";
-    case ValueKind::any: break;
-    }
-    return "any value (gr::Value)";
-}
 
 bool is_url(const std::string& s) {
     return s.starts_with("http://") || s.starts_with("https://") || s.starts_with("data:");
@@ -511,7 +491,21 @@ ChatApp::ChatApp(ChatFunction fn, ChatInterfaceOptions options)
         const std::filesystem::path root = env_or("GRADIO_EXAMPLES_CACHE", ".gradio/cached_examples");
         runtime_->cache = std::make_shared<ExampleCache>(root / ExampleCache::key_for(fingerprint));
     }
-    build();
+    standalone_ = !(o.chatbot && std::holds_alternative<ComponentRef>(*o.chatbot)) && o.additional_outputs.empty();
+    if (standalone_) {
+        app_.mode = "chat_interface";
+        app_.title = o.title.empty() ? "Gradio" : o.title;
+        app_.fill_height = o.fill_height;
+        app_.fill_width = o.fill_width;
+        app_.delete_cache = o.delete_cache;
+        AppBuilder b(app_);
+        build(b, {});
+    }
+}
+
+ChatPlacement ChatApp::build_into(App& app, const ChatEmbedding& where) {
+    AppBuilder b(app);
+    return build(b, where);
 }
 
 ChatApp::~ChatApp() = default;
@@ -582,29 +576,26 @@ void ChatApp::validate() const {
     if (o.textbox && std::holds_alternative<Textbox>(*o.textbox) && std::get<Textbox>(*o.textbox).max_length &&
         *std::get<Textbox>(*o.textbox).max_length < 1)
         throw ConfigError("[gr.config.18] textbox max_length must be at least 1");
-    if (o.chatbot && o.chatbot->layout != "bubble" && o.chatbot->layout != "panel")
-        throw ConfigError("[gr.config.19] chatbot layout must be \"bubble\" or \"panel\", got \"" + o.chatbot->layout + "\"");
+    if (const Chatbot* c = o.chatbot ? std::get_if<Chatbot>(&*o.chatbot) : nullptr; c && c->layout != "bubble" && c->layout != "panel")
+        throw ConfigError("[gr.config.19] chatbot layout must be \"bubble\" or \"panel\", got \"" + c->layout + "\"");
+    if (fn.additional_outputs != o.additional_outputs.size())
+        throw ConfigError("[gr.config.25] fn returns " + std::to_string(fn.additional_outputs) +
+                          " value(s) after the reply but additional_outputs has " + std::to_string(o.additional_outputs.size()) +
+                          " component(s); return a std::tuple of the reply and one value per output");
 }
 
 std::shared_ptr<const App> ChatApp::app_for(const LaunchOptions& launch) const {
-    auto app = std::make_shared<App>(app_);
-    app->show_error = launch.show_error;
-    if (launch.max_file_size) app->max_file_size = launch.max_file_size->bytes;
-    for (auto& d : app->dependencies)
-        if (d.concurrency_limit && *d.concurrency_limit == default_concurrency)
-            d.concurrency_limit = launch.default_concurrency_limit;
-    return app;
+    if (!standalone_)
+        throw ConfigError("[gr.config.26] this ChatInterface names components of a gr::Blocks (chatbot = a rendered "
+                          "gr::Chatbot, or additional_outputs): render it in that Blocks and launch the Blocks");
+    return app_for_launch(app_, launch);
 }
 
 std::vector<std::string> ChatApp::inert_options() const {
     const auto& o = options_;
     std::vector<std::string> out;
-    auto ignored = [&out](const std::string& what) { out.push_back(what + " is not supported yet and is ignored"); };
-    if (!o.additional_outputs.empty())
-        ignored("additional_outputs (" + std::to_string(o.additional_outputs.size()) +
-                " components; they need a surrounding Blocks)");
-    if (o.chatbot && o.chatbot->buttons &&
-        std::find(o.chatbot->buttons->begin(), o.chatbot->buttons->end(), "share") != o.chatbot->buttons->end())
+    const Chatbot* chatbot = o.chatbot ? std::get_if<Chatbot>(&*o.chatbot) : nullptr;
+    if (chatbot && chatbot->buttons && std::find(chatbot->buttons->begin(), chatbot->buttons->end(), "share") != chatbot->buttons->end())
         out.push_back("chatbot buttons \"share\" is not shown: it posts to Hugging Face Spaces, which a self-hosted server does not do");
     if (o.analytics_enabled.value_or(false))
         out.push_back("analytics_enabled=true is ignored: gradio.cpp sends no telemetry");
@@ -617,25 +608,22 @@ std::string ChatApp::file_url(const std::string& where) {
     auto path = std::filesystem::weakly_canonical(std::filesystem::absolute(where, ec), ec);
     if (ec || !std::filesystem::is_regular_file(path, ec))
         throw ConfigError("[gr.config.20] \"" + where + "\" is neither an http(s) URL nor a readable file");
-    app_.served_files.push_back(path.string());
+    target_->served_files.push_back(path.string());
     return "gradio_api/file=" + path.string();
 }
 
-void ChatApp::build() {
-    const auto& o = options_;
-    app_.dependencies.reserve(64);
-    app_.mode = "chat_interface";
-    app_.title = o.title.empty() ? "Gradio" : o.title;
-    app_.fill_height = o.fill_height;
-    app_.fill_width = o.fill_width;
-    app_.delete_cache = o.delete_cache;
-    AppBuilder b(app_);
+ChatPlacement ChatApp::build(AppBuilder& b, const ChatEmbedding& where) {
+    target_ = &b.app();
+    target_->dependencies.reserve(target_->dependencies.size() + 64);
     Ids ids;
-    build_layout(b, ids);
+    ids.outputs = where.outputs;
+    build_layout(b, ids, where);
     build_chat_events(b, ids);
+    target_ = nullptr;
+    return {ids.chatbot, ids.textbox, ids.chatbot_value, ids.extras};
 }
 
-void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
+void ChatApp::build_layout(AppBuilder& b, Ids& ids, const ChatEmbedding& where) {
     const auto& o = options_;
     Component saved;
     saved.type = "browserstate";
@@ -647,14 +635,14 @@ void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
     saved.api_info = any_json_info("any json-serializable value");
     saved.example_input = "test";
     saved.initial = json::array{};
-    ids.saved_conversations = b.add(std::move(saved), std::nullopt);
-    ids.conversation_id = b.add_state(nullptr, std::nullopt);
-    ids.saved_input = b.add_state(nullptr, std::nullopt);
-    ids.null_component = b.add_state(nullptr, std::nullopt);
+    ids.saved_conversations = b.add(std::move(saved), where.parent);
+    ids.conversation_id = b.add_state(nullptr, where.parent);
+    ids.saved_input = b.add_state(nullptr, where.parent);
+    ids.null_component = b.add_state(nullptr, where.parent);
     const json::object column_props{{"scale", 1}, {"min_width", 320}, {"variant", "default"}, {"visible", true},
                                     {"elem_classes", json::array{}}, {"show_progress", false},
                                     {"preserved_by_key", json::array{}}};
-    int chat_column = b.add_layout("column", column_props, std::nullopt);
+    int chat_column = b.add_layout("column", column_props, where.parent);
     if (o.save_history) {
         // A row of the conversation list (scale 1) and the chat (scale 6); it wraps on phones.
         const int row = b.add_layout("row", {{"variant", "default"}, {"visible", true}, {"elem_classes", json::array{}},
@@ -717,7 +705,8 @@ void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
                                 std::any_of(o.examples.begin(), o.examples.end(), [](const Example& e) {
                                     return std::any_of(e.extras.begin(), e.extras.end(), [](const Value& v) { return !v.is_null(); });
                                 });
-    Chatbot chatbot_options = o.chatbot.value_or(Chatbot{});
+    Chatbot chatbot_options = where.chatbot_settings.value_or(Chatbot{});
+    if (const Chatbot* own = o.chatbot ? std::get_if<Chatbot>(&*o.chatbot) : nullptr) chatbot_options = *own;
     if (o.editable && chatbot_options.editable.empty()) chatbot_options.editable = "user";
     if (flagging_) chatbot_options.feedback_options = o.flagging_options;
     const std::string user_avatar = file_url(chatbot_options.avatar_images.first);
@@ -758,7 +747,19 @@ void ChatApp::build_layout(AppBuilder& b, Ids& ids) {
     chatbot.skip_api = false;
     chatbot.api_info = chatbot_api_info();
     chatbot.example_input = json::array{text_message("user", "Hello!"), text_message("assistant", "How can I help you?")};
-    ids.chatbot = b.add(std::move(chatbot), chat_column);
+    if (where.chatbot) {
+        // The developer's chatbot moves into the interface's column, keeping what its own
+        // listeners switched on (likeable, ...).
+        Component& mine = b.component(*where.chatbot);
+        for (const char* flag : {"likeable", "_selectable"})
+            if (const auto* on = mine.props.if_contains(flag); on && on->is_bool() && on->get_bool()) chatbot.props[flag] = true;
+        chatbot.id = mine.id;
+        mine = std::move(chatbot);
+        b.place(*where.chatbot, chat_column);
+        ids.chatbot = *where.chatbot;
+    } else {
+        ids.chatbot = b.add(std::move(chatbot), chat_column);
+    }
 
     // The message box inside Group > Row > Form (protocol.md §13.1).
     const int group = b.add_layout("group", {{"visible", true}, {"elem_classes", json::array{}}, {"preserved_by_key", json::array{}}},
@@ -890,6 +891,10 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
         inputs.insert(inputs.end(), ids.extras.begin(), ids.extras.end());
         return inputs;
     };
+    auto with_outputs = [&ids](std::vector<int> outputs) {
+        outputs.insert(outputs.end(), ids.outputs.begin(), ids.outputs.end());
+        return outputs;
+    };
 
     // The user's validator as Gradio's validate step: it sees the message before the event is
     // queued or run; a rejection keeps the event from ever starting.
@@ -940,15 +945,17 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
                 ChatCall call = make_call(in, ctx, nullptr, user);
                 json::array chat = as_array(in[1]);
                 chat.push_back(std::move(user));
-                Reply reply;
+                ChatResult result;
                 try {
-                    reply = runtime->fn.reply(std::move(call));
+                    result = runtime->fn.reply(std::move(call));
                 } catch (const ParameterError& e) {
                     throw explain(e);
                 }
                 const MediaContext media = MediaContext::of(ctx);
-                append_reply(chat, reply, media);
-                return json::array{first(reply, media), std::move(chat)};
+                append_reply(chat, result.reply, media);
+                json::array out{first(result.reply, media), std::move(chat)};
+                for (const auto& value : result.outputs) out.push_back(output_json(value));
+                return out;
             };
         } else {
             h.stream = [runtime, make_call, explain, first, page](Inputs& in, EventContext& ctx) -> std::unique_ptr<OutputStream> {
@@ -1027,11 +1034,12 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const int d0 = clear_box.id;
     const int d1 = (validate_message ? b.success(d0, "_append_message_to_history", {saved_input, chatbot}, {chatbot}, append_user, false)
                                      : b.then(d0, "_append_message_to_history", {saved_input, chatbot}, {chatbot}, append_user, false)).id;
-    const int d2 = chat_fn(b.then(d1, "_submit_fn", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
+    const int d2 = chat_fn(b.then(d1, "_submit_fn", with_extras({saved_input, chatbot_state}), with_outputs({null_component, chatbot}), ui_submit, true)).id;
+    ids.submit = d2;
     finish_turn(d2, "lambda", "lambda_1", "_save_conversation");
     // The API endpoint (id 6).
     Dependency& api = chat_fn(b.on({{ids.fake_api, "click"}}, o.api_name.empty() ? "chat" : o.api_name,
-                                   with_extras({textbox, chatbot_state}), {ids.api_response, chatbot_state}, api_chat, true));
+                                   with_extras({textbox, chatbot_state}), with_outputs({ids.api_response, chatbot_state}), api_chat, true));
     api.api_visibility = o.api_visibility;
     api.api_description = o.api_description;
     api.parameter_names = {"message", "history"};
@@ -1047,7 +1055,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const int d7 = b.on({{chatbot, "retry"}}, "_pop_last_user_message", {chatbot_state}, {chatbot_state, saved_input}, pop_turn, false).id;
     const int d8 = b.then(d7, "_append_message_to_history_1", {saved_input, chatbot_state}, {chatbot}, append_user, false).id;
     const int d9 = b.then(d8, "lambda_2", {}, {textbox}, constant_handler({disable_box}), true).id;
-    const int d10 = chat_fn(b.then(d9, "_submit_fn_1", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
+    const int d10 = chat_fn(b.then(d9, "_submit_fn_1", with_extras({saved_input, chatbot_state}), with_outputs({null_component, chatbot}), ui_submit, true)).id;
     finish_turn(d10, "lambda_3", "lambda_4", "_save_conversation_1");
     // Stop button swaps (ids 14-17).
     b.success(d0, "lambda_5", {}, {textbox}, constant_handler({stop_swap}), false);
@@ -1079,7 +1087,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
                               true);
     option.collects_event_data = true;
     const int d23 = option.id;
-    const int d24 = chat_fn(b.then(d23, "_submit_fn_2", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
+    const int d24 = chat_fn(b.then(d23, "_submit_fn_2", with_extras({saved_input, chatbot_state}), with_outputs({null_component, chatbot}), ui_submit, true)).id;
     finish_turn(d24, "lambda_10", "", "_save_conversation_3");
     // Clear (ids 27-28): with save_history it also deletes the conversation (A6).
     const int d27 = b.on({{chatbot, "clear"}}, "lambda_11", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false).id;
@@ -1123,7 +1131,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
         edit.collects_event_data = true;
         const int e0 = edit.id;
         const int e1 = b.success(e0, "lambda_edit", {}, {textbox}, constant_handler({disable_box}), true).id;
-        const int e2 = chat_fn(b.then(e1, "_submit_fn_edit", with_extras({saved_input, chatbot_state}), {null_component, chatbot}, ui_submit, true)).id;
+        const int e2 = chat_fn(b.then(e1, "_submit_fn_edit", with_extras({saved_input, chatbot_state}), with_outputs({null_component, chatbot}), ui_submit, true)).id;
         finish_turn(e2, "lambda_edit_1", "lambda_edit_2", "_save_conversation_edit");
         b.success(e0, "lambda_edit_3", {}, {textbox}, constant_handler({stop_swap}), false);
         b.then(e2, "lambda_edit_4", {}, {textbox}, constant_handler({submit_restore}), false);
@@ -1182,7 +1190,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
     for (const auto& e : o.examples) {
         json::array in{to_json_value(e.message), json::array{}};
         for (std::size_t i = 0; i < ids.extras.size(); ++i) {
-            const Component* c = app_.component(ids.extras[i]);
+            const Component* c = b.app().component(ids.extras[i]);
             json::value v = i < e.extras.size() && !e.extras[i].is_null() ? to_json_value(e.extras[i]) : c->initial;
             in.push_back(c->preprocess ? c->preprocess(v) : v);
         }
@@ -1205,10 +1213,10 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
         for (std::size_t i = 2; i < in.size(); ++i) call.extras.push_back(from_json_value(in[i]));
         Reply reply;
         if (runtime->fn.reply) {
-            reply = runtime->fn.reply(std::move(call));
+            reply = runtime->fn.reply(std::move(call)).reply;
         } else {
             auto stream = runtime->fn.stream(std::move(call));
-            while (stream->next()) reply = stream->value();  // streams are cached at their final value
+            while (stream->next()) reply = stream->value().reply;  // streams are cached at their final value
         }
         json::array chat{user};
         append_reply(chat, reply, MediaContext{});  // no file cache outlives a run: media replies are not cached
@@ -1324,8 +1332,10 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
                                false);
     clicked.collects_event_data = true;
     const int e0 = clicked.id;
-    Dependency& run = b.then(e0, "_submit_fn_3", {saved_input, chatbot_state}, {null_component, chatbot},
-                             b.dependency(2).handler, true);
+    std::vector<int> run_outputs{null_component, chatbot};
+    run_outputs.insert(run_outputs.end(), ids.outputs.begin(), ids.outputs.end());
+    Dependency& run = b.then(e0, "_submit_fn_3", {saved_input, chatbot_state}, std::move(run_outputs),
+                             b.dependency(ids.submit).handler, true);
     run.inputs.insert(run.inputs.end(), ids.extras.begin(), ids.extras.end());
     run.runs_user_code = true;
     run.concurrency_id = "chat_fn";

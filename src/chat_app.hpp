@@ -30,10 +30,30 @@ struct ChatRuntime {
     std::mutex cache_mutex;            // one lazy computation of an example at a time
 };
 
+// Where a ChatInterface goes in a Blocks page: the layout it is placed in, the Chatbot the
+// developer rendered for it (if any), and the ids of its additional outputs.
+struct ChatEmbedding {
+    std::optional<int> parent;
+    std::optional<int> chatbot;
+    std::optional<Chatbot> chatbot_settings;
+    std::vector<int> outputs;
+};
+
+// The components a placed ChatInterface exposes to the developer's own events.
+struct ChatPlacement {
+    int chatbot = 0, textbox = 0, chatbot_value = 0;
+    std::vector<int> additional_inputs;
+};
+
 class ChatApp {
 public:
     ChatApp(ChatFunction fn, ChatInterfaceOptions options);
     ~ChatApp();
+
+    // Adds the interface's components and events to `app` (a Blocks page) at `where`.
+    ChatPlacement build_into(App& app, const ChatEmbedding& where);
+    // Whether it can run alone: false when it names components of a surrounding Blocks.
+    [[nodiscard]] bool standalone() const noexcept { return standalone_; }
 
     [[nodiscard]] const ChatInterfaceOptions& options() const noexcept { return options_; }
     // The app with "default" concurrency limits resolved against the launch options.
@@ -48,8 +68,8 @@ public:
 private:
     struct Ids;
     void validate() const;
-    void build();
-    void build_layout(AppBuilder& b, Ids& ids);
+    ChatPlacement build(AppBuilder& b, const ChatEmbedding& where);
+    void build_layout(AppBuilder& b, Ids& ids, const ChatEmbedding& where);
     void build_chat_events(AppBuilder& b, Ids& ids);
     void build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels);
     void build_history_sidebar_events(AppBuilder& b, Ids& ids);
@@ -59,6 +79,8 @@ private:
     std::shared_ptr<ChatRuntime> runtime_;
     bool cache_examples_ = false;
     bool flagging_ = false;
+    bool standalone_ = true;
+    App* target_ = nullptr;  // the app being built (file_url records served files there)
     // The stored conversation of example i, computed (and stored) first if missing; set when
     // examples are cached. Eager caching calls it for each example at launch.
     std::function<json::array(std::size_t)> cached_example_;

@@ -206,16 +206,29 @@ ChatInterface::~ChatInterface() = default;
 
 const ChatInterfaceOptions& ChatInterface::options() const noexcept { return app_->options(); }
 
-Server ChatInterface::start(LaunchOptions options) {
-    for (const auto& w : app_->inert_options())  // options accepted but not acted on yet
-        detail::log::warn(w, {{"option", std::string_view(w).substr(0, w.find_first_of("=[ "))}});
-    app_->prepare_launch();
-    auto impl = std::make_shared<detail::ServerImpl>(app_->app_for(options), options);
+namespace detail {
+
+std::shared_ptr<const App> app_for_launch(App app, const LaunchOptions& launch) {
+    app.show_error = launch.show_error;
+    if (launch.max_file_size) app.max_file_size = launch.max_file_size->bytes;
+    for (auto& d : app.dependencies)
+        if (d.concurrency_limit && *d.concurrency_limit == default_concurrency)
+            d.concurrency_limit = launch.default_concurrency_limit;
+    return std::make_shared<const App>(std::move(app));
+}
+
+void warn_inert(const std::vector<std::string>& warnings) {
+    for (const auto& w : warnings)  // options accepted but not acted on yet
+        log::warn(w, {{"option", std::string_view(w).substr(0, w.find_first_of("=[ "))}});
+}
+
+Server serve(std::shared_ptr<const App> app, const LaunchOptions& options) {
+    auto impl = std::make_shared<ServerImpl>(std::move(app), options);
     impl->start();
     return Server(std::move(impl));
 }
 
-int ChatInterface::launch(LaunchOptions options) {
+int serve_until_signal(const std::function<Server()>& start, const LaunchOptions& options) {
     // Block SIGINT/SIGTERM before any thread starts, so only this thread receives them.
     sigset_t signals, previous;
     sigemptyset(&signals);
@@ -227,7 +240,7 @@ int ChatInterface::launch(LaunchOptions options) {
         ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
     } restore{previous};
 
-    Server server = start(options);
+    Server server = start();
     if (!options.quiet) {
         std::printf("* Running on local URL:  %s\n* To create a public link, put a reverse proxy in front; "
                     "stop with Ctrl+C.\n", server.url().c_str());
@@ -241,6 +254,18 @@ int ChatInterface::launch(LaunchOptions options) {
     }
     server.stop();
     return 0;
+}
+
+}  // namespace detail
+
+Server ChatInterface::start(LaunchOptions options) {
+    detail::warn_inert(app_->inert_options());
+    app_->prepare_launch();
+    return detail::serve(app_->app_for(options), options);
+}
+
+int ChatInterface::launch(LaunchOptions options) {
+    return detail::serve_until_signal([&] { return start(options); }, options);
 }
 
 }  // namespace gradio

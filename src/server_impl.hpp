@@ -2,8 +2,11 @@
 // Wires one app to the transport: worker pool, sessions, queue, protocol routes, HTTP server.
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include <gradio/launch.hpp>
 
@@ -56,5 +59,15 @@ private:
 // server_name / server_port after applying GRADIO_SERVER_NAME / GRADIO_SERVER_PORT.
 // Throws ConfigError for a port that is not a number in 0..65535.
 std::pair<std::string, std::uint16_t> resolve_address(const LaunchOptions& options);
+
+// `app` as launched with `launch`: show_error, max_file_size and "default" concurrency limits
+// resolved.
+[[nodiscard]] std::shared_ptr<const App> app_for_launch(App app, const LaunchOptions& launch);
+// One warning line each, for options accepted but not acted on yet.
+void warn_inert(const std::vector<std::string>& warnings);
+// Starts serving `app` (ChatInterface::start, Blocks::start).
+[[nodiscard]] Server serve(std::shared_ptr<const App> app, const LaunchOptions& options);
+// Runs `start`, prints the URL and blocks until SIGINT/SIGTERM, then stops (launch()).
+int serve_until_signal(const std::function<Server()>& start, const LaunchOptions& options);
 
 }  // namespace gradio::detail

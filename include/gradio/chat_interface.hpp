@@ -12,17 +12,15 @@
 #include <variant>
 #include <vector>
 
+#include <gradio/blocks.hpp>
 #include <gradio/components.hpp>
 #include <gradio/detail/chat_function.hpp>
+#include <gradio/events.hpp>
 #include <gradio/launch.hpp>
 #include <gradio/message.hpp>
 #include <gradio/stream.hpp>
 
 namespace gradio {
-
-/// `concurrency_limit` value meaning "use `LaunchOptions::default_concurrency_limit`"
-/// (Gradio's `"default"`). `std::nullopt` means no limit (Gradio's `None`).
-inline constexpr int default_concurrency = -1;
 
 /// A multimodal message: text and local files (Gradio's `MultimodalValue`), e.g. an example
 /// `gr::MultimodalValue{.text = "What is this?", .files = {"cat.png"}}`.
@@ -53,8 +51,6 @@ struct Example {
 /// Every parameter of Gradio's `ChatInterface` except `fn`, with Gradio's names and defaults.
 /// Declaration order is the documented order, which C++20 designated initializers must follow.
 /// Every member has an initializer so that g++ -Wextra stays quiet about the ones you leave out.
-/// Options this release does not act on yet (additional_outputs) are accepted, and setting
-/// one prints a warning naming it at launch.
 ///
 /// **Example**
 /// \code
@@ -62,7 +58,9 @@ struct Example {
 /// \endcode
 struct ChatInterfaceOptions {
     bool multimodal = false;
-    std::optional<Chatbot> chatbot{};
+    /// The chat display's settings, or a `gr::Chatbot` rendered in the surrounding `gr::Blocks`
+    /// (its events, e.g. `.like`, stay attached).
+    std::optional<std::variant<Chatbot, ComponentRef>> chatbot{};
     /// A `gr::Textbox`, or with `multimodal` a `gr::MultimodalTextbox`.
     std::optional<std::variant<Textbox, MultimodalTextbox>> textbox{};
     /// Shown in a collapsed accordion under the chat; their values reach fn after the history,
@@ -70,7 +68,9 @@ struct ChatInterfaceOptions {
     std::vector<Component> additional_inputs{};
     /// A label, or a whole `gr::Accordion`; "" = the translated "Additional inputs", closed.
     std::variant<std::string, Accordion> additional_inputs_accordion{};
-    std::vector<Component> additional_outputs{};
+    /// Components of the surrounding `gr::Blocks` that fn updates on every turn: fn returns a
+    /// `std::tuple` of the reply and one `gr::Output` per component (streaming: yields them).
+    std::vector<ComponentRef> additional_outputs{};
     bool editable = false;
     /// Messages (shown as cards in the empty chat), or with additional inputs, rows of a
     /// message and its input values (shown as a table under the chat).
@@ -160,6 +160,7 @@ public:
     [[nodiscard]] const ChatInterfaceOptions& options() const noexcept;
 
 private:
+    friend class Blocks;
     std::shared_ptr<detail::ChatApp> app_{};
 };
 

@@ -249,20 +249,64 @@ struct File {
     std::optional<bool> show_label{};
 };
 
-/// HTML in a reply (Gradio's `gr.HTML`); sanitised in the page unless the chatbot's
-/// `sanitize_html` is false.
+/// HTML in a reply or a Blocks page (Gradio's `gr.HTML`); sanitised in the page (in a reply,
+/// unless the chatbot's `sanitize_html` is false).
 struct HTML {
     std::string value{};
     std::string label{};
     std::optional<bool> show_label{};
+    bool visible = true;
+    std::string elem_id{};
+    std::vector<std::string> elem_classes{};
+    bool padding = true;
+    std::optional<int> min_height{};
+    std::optional<int> max_height{};
+    bool container = false;
+    std::string parameter_name{};
 };
 
-/// Highlighted code in a reply (Gradio's `gr.Code`), with a copy button.
+/// Highlighted code in a reply or a Blocks page (Gradio's `gr.Code`), with copy and download
+/// buttons. Returned from an event, the members set away from their defaults update the pane
+/// (`gr::Code{.value = src, .language = "python"}`).
 struct Code {
     std::string value{};
-    std::string language{};  ///< e.g. "python", "cpp"; "" = plain
+    std::string language{};  ///< e.g. "python", "javascript", "cpp"; "" = plain
     std::string label{};
     std::optional<bool> show_label{};
+    int lines = 5;
+    std::optional<int> max_lines{};
+    std::optional<bool> interactive{};  ///< default: editable only when it is an event's input
+    bool show_line_numbers = true;
+    bool wrap_lines = false;
+    bool container = true;
+    std::optional<int> scale{};
+    int min_width = 160;
+    bool visible = true;
+    std::string elem_id{};
+    std::vector<std::string> elem_classes{};
+    std::string parameter_name{};
+};
+
+/// A button (Gradio's `gr.Button`); its `.click` event runs a function.
+struct Button {
+    std::string value = "Run";
+    std::string variant = "secondary";  ///< "primary", "secondary" or "stop"
+    std::string size = "lg";            ///< "sm", "md" or "lg"
+    std::string link{};                 ///< a URL to open instead of an event
+    bool visible = true;
+    bool interactive = true;
+    std::string elem_id{};
+    std::vector<std::string> elem_classes{};
+    std::optional<int> scale{};
+    std::optional<int> min_width{};
+    std::string parameter_name{};
+};
+
+/// A value kept on the server for each browser session (Gradio's `gr.State`); never shown and
+/// never sent to the page. Each new session starts from `value`.
+struct State {
+    Value value{};
+    std::string parameter_name{};
 };
 
 /// The chat display (Gradio's `gr.Chatbot`), for `ChatInterfaceOptions::chatbot`.
@@ -295,6 +339,7 @@ struct Chatbot {
     bool group_consecutive_messages = true;
     bool allow_tags = true;
     bool like_user_message = false;
+    std::string parameter_name{};
 };
 
 /// A collapsible section (Gradio's `gr.Accordion`), e.g. for
@@ -312,7 +357,8 @@ struct Accordion {
 /// give the component with its defaults; an unknown shortcut throws `gr::ConfigError`.
 class Component {
 public:
-    using Kind = std::variant<Textbox, Slider, Number, Checkbox, Dropdown, Radio, Markdown>;
+    using Kind = std::variant<Textbox, Slider, Number, Checkbox, Dropdown, Radio, Markdown, HTML, Code, Button, Chatbot,
+                              State>;
 
     Component(Textbox c) : kind_(std::move(c)) {}
     Component(Slider c) : kind_(std::move(c)) {}
@@ -321,6 +367,11 @@ public:
     Component(Dropdown c) : kind_(std::move(c)) {}
     Component(Radio c) : kind_(std::move(c)) {}
     Component(Markdown c) : kind_(std::move(c)) {}
+    Component(HTML c) : kind_(std::move(c)) {}
+    Component(Code c) : kind_(std::move(c)) {}
+    Component(Button c) : kind_(std::move(c)) {}
+    Component(Chatbot c) : kind_(std::move(c)) {}
+    Component(State c) : kind_(std::move(c)) {}
     Component(const char* shortcut) : Component(std::string_view(shortcut)) {}
     Component(std::string_view shortcut);
 

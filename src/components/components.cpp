@@ -114,11 +114,25 @@ json::array choices_json(const std::vector<Choice>& choices) {
 }
 
 // Python's repr of a choice for the Literal[...] type /info shows.
+// Text as Python's repr() writes it: single quotes unless the text holds one and no double.
+std::string python_repr(const std::string& text) {
+    const char quote = text.find('\'') != std::string::npos && text.find('"') == std::string::npos ? '"' : '\'';
+    std::string out(1, quote);
+    for (char c : text) {
+        if (c == quote || c == '\\') out += '\\';
+        if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else out += c;
+    }
+    return out + quote;
+}
+
 std::string literal_of(const std::vector<Choice>& choices) {
     std::string out = "Literal[";
     for (std::size_t i = 0; i < choices.size(); ++i) {
         if (i) out += ", ";
-        out += to_json(to_json_value(choices[i].value), JsonDialect::python);
+        const Value& v = choices[i].value;
+        out += v.is_string() ? python_repr(v.as_string()) : to_json(to_json_value(v), JsonDialect::python);
     }
     return out + "]";
 }
@@ -352,7 +366,175 @@ Component model(const Radio& r) {
     return c;
 }
 
+// Text a component holds (Code, HTML): null is "", anything else but text is refused.
+std::function<json::value(const json::value&)> text_input(std::string who) {
+    return [who = std::move(who)](const json::value& v) -> json::value {
+        if (v.is_null()) return "";
+        if (!v.is_string()) reject(who, "expects text, got " + to_json(v));
+        return v;
+    };
+}
+
+Component model(const HTML& h) {
+    json::object p{{"value", h.value}};
+    if (!h.label.empty()) p["label"] = h.label;
+    p["show_label"] = h.show_label.value_or(false);
+    p["visible"] = h.visible;
+    if (!h.elem_id.empty()) p["elem_id"] = h.elem_id;
+    p["elem_classes"] = strings(h.elem_classes);
+    p["preserved_by_key"] = json::array{"value"};
+    if (h.min_height) p["min_height"] = *h.min_height;
+    if (h.max_height) p["max_height"] = *h.max_height;
+    p["container"] = h.container;
+    p["padding"] = h.padding;
+    Component c = base("html", std::move(p));
+    c.api_info = json::object{{"type", "string"}};
+    c.python_type = {{"type", "str"}, {"description", ""}};
+    c.example_input = "<p>Hello</p>";
+    c.initial = h.value;
+    c.kind = ValueKind::text;
+    c.preprocess = text_input("HTML " + display_name(h.label, "value"));
+    return c;
+}
+
+Component model(const Code& k) {
+    json::object p;
+    if (!k.value.empty()) p["value"] = k.value;
+    if (!k.language.empty()) p["language"] = k.language;
+    p["lines"] = k.lines;
+    if (k.max_lines) p["max_lines"] = *k.max_lines;
+    common_tail(p, k.label, k.show_label, k.container, k.scale, k.min_width, k.interactive, k.visible, k.elem_id);
+    p["elem_classes"] = strings(k.elem_classes);
+    p["preserved_by_key"] = json::array{"value"};
+    p["wrap_lines"] = k.wrap_lines;
+    p["show_line_numbers"] = k.show_line_numbers;
+    p["autocomplete"] = false;
+    p["buttons"] = json::array{"copy", "download"};
+    Component c = base("code", std::move(p));
+    c.api_info = json::object{{"type", "string"}};
+    c.python_type = {{"type", "str"}, {"description", ""}};
+    c.example_input = "print('Hello World')";
+    c.initial = k.value.empty() ? json::value(nullptr) : json::value(k.value);
+    c.kind = ValueKind::text;
+    c.preprocess = text_input("Code " + display_name(k.label, "value"));
+    return c;
+}
+
+Component model(const Button& b) {
+    json::object p{{"value", b.value}, {"variant", b.variant}, {"size", b.size}};
+    if (!b.link.empty()) p["link"] = b.link;
+    p["link_target"] = "_self";
+    p["visible"] = b.visible;
+    p["interactive"] = b.interactive;
+    if (!b.elem_id.empty()) p["elem_id"] = b.elem_id;
+    p["elem_classes"] = strings(b.elem_classes);
+    p["preserved_by_key"] = json::array{"value"};
+    if (b.scale) p["scale"] = *b.scale;
+    if (b.min_width) p["min_width"] = *b.min_width;
+    Component c = base("button", std::move(p));
+    c.api_info = json::object{{"type", "string"}};
+    c.python_type = {{"type", "str"}, {"description", ""}};
+    c.example_input = b.value;
+    c.initial = b.value;
+    c.kind = ValueKind::text;
+    return c;
+}
+
+Component model(const State& st) {
+    Component c = base("state", {{"time_to_live", nullptr}});
+    c.initial = to_json_value(st.value);
+    return c;
+}
+
+Component model(const Chatbot& b) {
+    Component c = chatbot_model(b);
+    json::object props{{"likeable", false}, {"value", json::array{}}};
+    for (auto& kv : c.props) props[kv.key()] = kv.value();
+    if (b.label.empty()) props.erase("label");
+    props["examples"] = json::array{};
+    c.props = std::move(props);
+    c.api_info = chatbot_api_info();
+    c.example_input = json::array{text_message("user", "Hello!"), text_message("assistant", "How can I help you?")};
+    c.kind = ValueKind::list;
+    c.preprocess = [](const json::value& v) -> json::value {
+        if (v.is_null()) return json::array{};
+        if (!v.is_array()) reject("Chatbot", "expects a list of messages, got " + to_json(v));
+        return v;
+    };
+    return c;
+}
+
+Component model(const Markdown& m) { return markdown_model(m); }
+
+// The props of `c` that differ from those of its type's defaults, as an update.
+json::value update_from(const gradio::Component& component) {
+    return std::visit(
+        [](const auto& k) -> json::value {
+            using T = std::decay_t<decltype(k)>;
+            const json::object mine = model(k).props, defaults = model(T{}).props;
+            json::object out;
+            for (const auto& kv : mine)
+                if (const auto* d = defaults.if_contains(kv.key()); !d || *d != kv.value()) out[kv.key()] = kv.value();
+            out["__type__"] = "update";
+            return out;
+        },
+        component.kind());
+}
+
 }  // namespace
+
+Component any_model(const gradio::Component& component) {
+    Component c = std::visit([](const auto& k) { return model(k); }, component.kind());
+    c.props["name"] = c.type;
+    c.props["_selectable"] = false;
+    return c;
+}
+
+json::value output_json(const Output& output) {
+    return std::visit(
+        [](const auto& o) -> json::value {
+            using T = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<T, Value>) return to_json_value(o);
+            else if constexpr (std::is_same_v<T, Update>) {
+                json::object u = to_json_value(Value(o.props)).as_object();
+                u["__type__"] = "update";
+                return u;
+            } else if constexpr (std::is_same_v<T, gradio::Component>) return update_from(o);
+            else {
+                json::array messages;
+                for (const auto& m : o) messages.push_back(message_to_json(m));
+                return messages;
+            }
+        },
+        output.kind());
+}
+
+// The chatbot's value schema for /info (a short form of Gradio's ChatbotDataMessages).
+json::value chatbot_api_info() {
+    std::string error;
+    return parse_json(R"({"items":{"$ref":"#/$defs/Message"},"title":"ChatbotDataMessages","type":"array",
+"$defs":{"Message":{"type":"object","required":["role","content"],"properties":{"role":{"type":"string"},
+"metadata":{"anyOf":[{"type":"object"},{"type":"null"}]},"content":{"type":"array","items":{"anyOf":[
+{"$ref":"#/$defs/TextMessage"},{"$ref":"#/$defs/FileMessage"}]}},"options":{"anyOf":[{"type":"array"},{"type":"null"}]}}},
+"TextMessage":{"type":"object","required":["text"],"properties":{"text":{"type":"string"},"type":{"const":"text"}}},
+"FileMessage":{"type":"object","required":["file"],"properties":{"file":{"$ref":"#/$defs/FileData"},"alt_text":{"anyOf":[{"type":"string"},{"type":"null"}]},"type":{"const":"file"}}},
+"FileData":{"type":"object","required":["path"],"properties":{"path":{"type":"string"},"url":{"anyOf":[{"type":"string"},{"type":"null"}]},
+"size":{"anyOf":[{"type":"integer"},{"type":"null"}]},"orig_name":{"anyOf":[{"type":"string"},{"type":"null"}]},
+"mime_type":{"anyOf":[{"type":"string"},{"type":"null"}]},"is_stream":{"type":"boolean"},
+"meta":{"type":"object","properties":{"_type":{"const":"gradio.FileData"}}}}}},"additional_description":null})",
+                      error);
+}
+
+const char* kind_name(ValueKind k) {
+    switch (k) {
+    case ValueKind::text: return "text (std::string)";
+    case ValueKind::number: return "a number";
+    case ValueKind::boolean: return "bool";
+    case ValueKind::list: return "a list (std::vector)";
+    case ValueKind::any: break;
+    }
+    return "any value (gr::Value)";
+}
 
 json::value button_json(const std::variant<bool, std::string>& v) {
     if (const auto* b = std::get_if<bool>(&v)) return *b;
@@ -523,18 +705,10 @@ Component chatbot_model(const Chatbot& b) {
 }
 
 Component component_model(const gradio::Component& component, std::size_t position) {
-    Component c = std::visit(
-        [](const auto& k) -> Component {
-            using T = std::decay_t<decltype(k)>;
-            if constexpr (std::is_same_v<T, Markdown>) return markdown_model(k);
-            else return model(k);
-        },
-        component.kind());
+    Component c = any_model(component);
     c.skip_api = false;
     c.has_default = true;
     c.api_label = "parameter_" + std::to_string(position);
-    c.props["name"] = c.type;
-    c.props["_selectable"] = false;
     return c;
 }
 

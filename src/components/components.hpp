@@ -6,6 +6,7 @@
 #include <string>
 
 #include <gradio/components.hpp>
+#include <gradio/events.hpp>
 
 #include "protocol/app.hpp"
 
@@ -21,6 +22,16 @@ namespace gradio::detail {
 [[nodiscard]] Component chatbot_model(const Chatbot& chatbot);
 [[nodiscard]] Component markdown_model(const Markdown& markdown);
 [[nodiscard]] Component accordion_model(const Accordion& accordion);
+
+// The model of any component placed in a Blocks page, with its default API settings.
+[[nodiscard]] Component any_model(const gradio::Component& component);
+// The value an event function gave an output, as it goes on the wire.
+[[nodiscard]] json::value output_json(const Output& output);
+// The chatbot's value schema for /info (a short form of Gradio's ChatbotDataMessages).
+[[nodiscard]] json::value chatbot_api_info();
+
+// How a parameter kind reads in a ConfigError ("text (std::string)", "a number", ...).
+[[nodiscard]] const char* kind_name(ValueKind kind);
 
 // A submit/stop button setting as Gradio sends it: true/false, or the button's text.
 [[nodiscard]] json::value button_json(const std::variant<bool, std::string>& button);

@@ -49,6 +49,7 @@ struct Component {
     json::value example_input;
     json::object python_type;   // /info's python_type; empty = derived from the type
     std::string api_label;      // /info's label when the component has none
+    std::string parameter_name; // /info's parameter_name in a Blocks event ("" = param_<i>)
     bool has_default = false;   // an API caller may leave the value out; `initial` is used
     ValueKind kind = ValueKind::any;
     // Checks and normalises a value arriving from a client; throws InputError with a message

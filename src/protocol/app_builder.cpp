@@ -1,14 +1,27 @@
 #include "protocol/app_builder.hpp"
 
+#include <algorithm>
+
 namespace gradio::detail {
 
 int AppBuilder::add(Component component, std::optional<int> parent) {
-    component.id = static_cast<int>(app_.components.size()) + 1;  // 0 is the root
-    const int id = component.id;
-    app_.components.push_back(std::move(component));
+    const int id = make(std::move(component));
     if (parent) this->component(*parent).children.push_back(id);
     else app_.root_children.push_back(id);
     return id;
+}
+
+int AppBuilder::make(Component component) {
+    component.id = static_cast<int>(app_.components.size()) + 1;  // 0 is the root
+    app_.components.push_back(std::move(component));
+    return app_.components.back().id;
+}
+
+void AppBuilder::place(int id, std::optional<int> parent) {
+    std::erase(app_.root_children, id);
+    for (auto& c : app_.components) std::erase(c.children, id);
+    if (parent) component(*parent).children.push_back(id);
+    else app_.root_children.push_back(id);
 }
 
 int AppBuilder::add_state(json::value initial, std::optional<int> parent) {
@@ -33,6 +46,16 @@ Dependency& AppBuilder::on(std::vector<Target> targets, std::string api_name, st
                            std::vector<int> outputs, Handler handler, bool queue) {
     Dependency d;
     d.id = static_cast<int>(app_.dependencies.size());
+    // Endpoint names are unique, as Gradio makes them: a taken name gets "_1", "_2", ...
+    auto taken = [this](const std::string& name) {
+        return std::any_of(app_.dependencies.begin(), app_.dependencies.end(),
+                           [&name](const Dependency& other) { return other.api_name == name; });
+    };
+    if (taken(api_name)) {
+        int n = 1;
+        while (taken(api_name + "_" + std::to_string(n))) ++n;
+        api_name += "_" + std::to_string(n);
+    }
     d.api_name = std::move(api_name);
     d.targets = std::move(targets);
     d.inputs = std::move(inputs);

@@ -23,7 +23,14 @@ public:
     // A layout block ("column", "row", "group", "form", "accordion", ...).
     int add_layout(std::string type, json::object props, std::optional<int> parent);
 
+    // A component with an id but no place yet (Gradio's render=False); `place` puts it.
+    int make(Component component);
+    // Moves component `id` to the end of `parent`'s children (nullopt = the page root),
+    // taking it from wherever it was.
+    void place(int id, std::optional<int> parent);
+
     [[nodiscard]] Component& component(int id);
+    [[nodiscard]] App& app() noexcept { return app_; }
 
     // An event listener: `handler` runs when any target fires. Internal steps by default:
     // unqueued-or-queued as asked, no concurrency limit, not user code.

@@ -1,4 +1,5 @@
 #include "protocol/json_codec.hpp"
+#include <gradio/detail/chat_function.hpp>
 
 #include <array>
 #include <charconv>
@@ -421,5 +422,11 @@ History history_from_json(const json::value& value) {
     for (const auto& m : value.get_array()) h.push_back(message_from_json(m));
     return h;
 }
+
+}  // namespace gradio::detail
+
+namespace gradio::detail {
+
+History history_from_value(const Value& value) { return history_from_json(to_json_value(value)); }
 
 }  // namespace gradio::detail

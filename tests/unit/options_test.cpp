@@ -74,7 +74,7 @@ TEST(Options, StreamingAndPlainFunctionsAreAccepted) {
     hello.text = "hello";
     auto stream = s.stream({hello, {}, {}});
     std::vector<std::string> values;
-    while (stream->next()) values.push_back(std::get<std::string>(stream->value().value()));
+    while (stream->next()) values.push_back(std::get<std::string>(stream->value().reply.value()));
     EXPECT_EQ(values, (std::vector<std::string>{"1: hello", "2: hello"}));
 
     // A fn returning text (std::string or anything convertible to it) is one reply.
@@ -82,9 +82,9 @@ TEST(Options, StreamingAndPlainFunctionsAreAccepted) {
     ASSERT_TRUE(p.reply);
     EXPECT_FALSE(p.stream);
     gr::History history(2);
-    EXPECT_EQ(std::get<std::string>(p.reply({hello, history, {}}).value()), "hello/2") << "the message and the history reach the fn";
+    EXPECT_EQ(std::get<std::string>(p.reply({hello, history, {}}).reply.value()), "hello/2") << "the message and the history reach the fn";
     auto l = gr::detail::make_chat_function(literal);
     ASSERT_TRUE(l.reply);
     EXPECT_FALSE(l.stream);
-    EXPECT_EQ(std::get<std::string>(l.reply({hello, {}, {}}).value()), "literal");
+    EXPECT_EQ(std::get<std::string>(l.reply({hello, {}, {}}).reply.value()), "literal");
 }

@@ -1,6 +1,6 @@
 // Pure helpers that turn the Chatbot's wire value into what the view renders.
 
-import type { ChatMessage, ContentPart } from "./api/types";
+import type { ChatMessage, ContentPart, FileData } from "./api/types";
 
 /** A message together with its index in the server's message list (events refer to it). */
 export interface Item {
@@ -209,6 +209,53 @@ export function groupText(items: Item[]): string {
 /** True when every part of every message in the group is text (copy is offered then). */
 export function allText(items: Item[]): boolean {
   return items.every((it) => it.parts.every((p) => p.type === "text"));
+}
+
+/**
+ * The `value` of gr.LikeData for `group`, built as Gradio's frontend builds it: one entry per
+ * content part of the group's messages (Gradio splits a message into one per part). A text part
+ * gives its text, a file part the component message Gradio turns it into, a component part
+ * itself. A message nested under a thought is inside that thought, not an entry of its own;
+ * `items` is the whole conversation, since the thought may be in an earlier group.
+ */
+export function likeValue(items: Item[], group: Group): unknown[] {
+  const members = new Set(group.items);
+  const thoughts = new Set<string>();
+  const out: unknown[] = [];
+  for (const it of items) {
+    // Truthiness as in Gradio's normalise_messages: an id of 0 names no thought.
+    const meta = it.message.metadata;
+    const nested = !!meta?.parent_id && thoughts.has(String(meta.parent_id));
+    if (meta?.id && meta.title) thoughts.add(String(meta.id));
+    if (nested || !members.has(it)) continue;
+    for (const p of it.parts) out.push(likePart(p));
+  }
+  return out;
+}
+
+function likePart(p: ContentPart): unknown {
+  if (p.type === "text") return p.text;
+  if (p.type !== "file") return p;
+  const file = Array.isArray(p.file) ? p.file[0] : p.file;
+  const component = componentForFile(file);
+  return {
+    component,
+    value: component === "file" ? (Array.isArray(p.file) ? p.file : [p.file]) : p.file,
+    alt_text: p.alt_text,
+    constructor_args: {},
+    props: {},
+  };
+}
+
+/** The component Gradio shows a file message with, from its MIME type (or a 3D model's name). */
+function componentForFile(file: FileData | undefined): string {
+  const mime = file?.mime_type;
+  if (!mime) return /\.(glb|gltf|obj|stl|splat|ply)$/.test((file?.path ?? "").toLowerCase()) ? "model3d" : "file";
+  if (mime.includes("audio")) return "audio";
+  if (mime.includes("video")) return "video";
+  if (mime.includes("image")) return "image";
+  if (mime.includes("model")) return "model3d";
+  return "file";
 }
 
 /** Index and content of the last user message: the event data of retry and undo. */

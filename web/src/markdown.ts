@@ -57,6 +57,7 @@ const LAZY_LANGUAGES: Record<string, () => Promise<{ default: any }>> = {
   scss: () => import("highlight.js/lib/languages/scss"),
   sql: () => import("highlight.js/lib/languages/sql"),
   swift: () => import("highlight.js/lib/languages/swift"),
+  django: () => import("highlight.js/lib/languages/django"),
   x86asm: () => import("highlight.js/lib/languages/x86asm"),
 };
 
@@ -66,6 +67,7 @@ const LANGUAGE_ALIASES: Record<string, string> = {
   kt: "kotlin", kts: "kotlin", make: "makefile", md: "markdown", mk: "makefile", objc: "objectivec",
   pl: "perl", ps: "powershell", ps1: "powershell", rb: "ruby", rs: "rust", tex: "latex",
   toml: "ini", yml: "yaml", asm: "x86asm", "c++": "cpp", "objective-c": "objectivec",
+  jinja: "django", jinja2: "django",
 };
 
 export interface LatexDelimiter {
@@ -145,6 +147,18 @@ function resolveLanguage(lang: string, state: RenderState): string | null {
     );
   }
   return null;
+}
+
+/**
+ * Highlights `code` as `lang` (a fence's language, or gr.Code's after codeLanguage) with the
+ * grammars registered above. The result is highlight.js's escaped HTML; `pending` is true while
+ * the grammar is still loading (render again after onAssetsLoaded fires).
+ */
+export function highlightCode(code: string, lang: string | null | undefined): Rendered {
+  const state: RenderState = { pending: false };
+  const name = lang ? resolveLanguage(lang, state) : null;
+  const html = name ? hljs.highlight(code, { language: name, ignoreIllegals: true }).value : escapeHtml(code);
+  return { html, pending: state.pending };
 }
 
 // ---------------------------------------------------------------- marked extensions

@@ -150,14 +150,14 @@ describe("feedback (likeable, feedback_options)", () => {
     expect(sent[0]).toMatchObject({
       fn_index: FLAG.id,
       trigger_id: CHAT,
-      event_data: { index: 1, value: [[{ type: "text", text: "hi hi" }]], liked: true },
+      event_data: { index: 1, value: ["hi hi"], liked: true },
     });
     const liked = $('.msg-group.bot .feedback button[aria-pressed="true"]');
     expect(liked.classList.contains("active")).toBe(true);
     click(liked);
     await settle();
     expect(sent).toHaveLength(2);
-    expect(sent[1].event_data).toEqual({ index: 1, value: [[{ type: "text", text: "hi hi" }]], liked: "" });
+    expect(sent[1].event_data).toEqual({ index: 1, value: ["hi hi"], liked: "" });
     expect($('.msg-group.bot .feedback button[aria-pressed="true"]')).toBeNull();
   });
 
@@ -167,7 +167,7 @@ describe("feedback (likeable, feedback_options)", () => {
     click($('.msg-group.bot button[aria-label="Dislike"]'));
     await settle();
     expect(sent.map((b) => b.event_data)).toEqual([
-      { index: 1, value: [[{ type: "text", text: "a" }], [{ type: "text", text: "b" }]], liked: false },
+      { index: 1, value: ["a", "b"], liked: false },
     ]);
   });
 
@@ -208,7 +208,7 @@ describe("feedback (likeable, feedback_options)", () => {
     click(document.activeElement as HTMLElement); // "Inappropriate"
     await settle();
     expect(sent).toHaveLength(1); // once (Gradio fires custom options twice)
-    expect(sent[0].event_data).toEqual({ index: 1, value: [[{ type: "text", text: "hi hi" }]], liked: "Inappropriate" });
+    expect(sent[0].event_data).toEqual({ index: 1, value: ["hi hi"], liked: "Inappropriate" });
     expect($('[role="menu"]')).toBeNull();
     expect(flag.classList.contains("active")).toBe(true);
 

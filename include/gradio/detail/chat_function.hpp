@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include <gradio/events.hpp>
 #include <gradio/message.hpp>
 #include <gradio/stream.hpp>
 #include <gradio/value.hpp>
@@ -72,9 +73,15 @@ struct is_vector : std::false_type {};
 template <class T, class A>
 struct is_vector<std::vector<T, A>> : std::true_type {};
 
+/// A Chatbot's value as a conversation; throws std::invalid_argument when it is not one
+/// (defined in src/protocol/json_codec.cpp).
+History history_from_value(const Value& value);
+
 template <class T>
 constexpr bool supported_parameter() {
-    if constexpr (std::is_same_v<T, Value> || std::is_same_v<T, std::string> || std::is_same_v<T, bool>) return true;
+    if constexpr (std::is_same_v<T, Value> || std::is_same_v<T, std::string> || std::is_same_v<T, bool> ||
+                  std::is_same_v<T, History>)
+        return true;
     else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, char>) return true;
     else if constexpr (is_optional<T>::value) return supported_parameter<typename T::value_type>();
     else if constexpr (is_vector<T>::value) return supported_parameter<typename T::value_type>();
@@ -96,6 +103,8 @@ template <class T>
 T value_as(Value&& v) {
     if constexpr (std::is_same_v<T, Value>) {
         return std::move(v);
+    } else if constexpr (std::is_same_v<T, History>) {
+        return history_from_value(v);
     } else if constexpr (is_optional<T>::value) {
         if (v.is_null()) return std::nullopt;
         return value_as<typename T::value_type>(std::move(v));
@@ -148,6 +157,40 @@ struct ChatCall {
     std::shared_ptr<const History> shared_history{};
 };
 
+/// A reply and the values for the interface's additional outputs (empty without them).
+struct ChatResult {
+    Reply reply;
+    std::vector<Output> outputs{};
+};
+
+template <class T>
+struct is_reply_tuple : std::false_type {};
+template <class R, class... O>
+struct is_reply_tuple<std::tuple<R, O...>>
+    : std::bool_constant<std::is_convertible_v<R, Reply> && (std::is_constructible_v<Output, O> && ...)> {
+    static constexpr std::size_t outputs = sizeof...(O);
+};
+
+/// fn's result as a ChatResult: a reply alone, or a tuple of the reply and additional outputs.
+template <class R>
+ChatResult to_chat_result(R&& result) {
+    using T = std::remove_cvref_t<R>;
+    if constexpr (is_reply_tuple<T>::value)
+        return std::apply(
+            [](auto&& reply, auto&&... outputs) {
+                return ChatResult{Reply(std::move(reply)), std::vector<Output>{Output(std::move(outputs))...}};
+            },
+            std::move(result));
+    else
+        return ChatResult{Reply(std::forward<R>(result))};
+}
+
+template <class R>
+constexpr std::size_t additional_output_count() {
+    if constexpr (is_reply_tuple<std::remove_cvref_t<R>>::value) return is_reply_tuple<std::remove_cvref_t<R>>::outputs;
+    else return 0;
+}
+
 /// A streaming reply; destroying it destroys the coroutine (and then its arguments).
 class ReplyStream {
 public:
@@ -155,7 +198,7 @@ public:
     /// Runs the coroutine to its next `co_yield`; false when it finished.
     [[nodiscard]] virtual bool next() = 0;
     /// The reply so far; valid after `next()` returned true.
-    [[nodiscard]] virtual Reply value() = 0;
+    [[nodiscard]] virtual ChatResult value() = 0;
 };
 
 /// A conversion of one additional input failed: `index` says which.
@@ -187,9 +230,10 @@ Extras convert_extras(std::vector<Value>& values, std::index_sequence<I...>) {
 /// copy calls the same user object (held once, in a shared_ptr), so a stateful functor sees
 /// every turn and move-only functors are accepted.
 struct ChatFunction {
-    std::function<Reply(ChatCall)> reply;
+    std::function<ChatResult(ChatCall)> reply;
     std::function<std::unique_ptr<ReplyStream>(ChatCall)> stream;
     std::vector<ValueKind> extra_kinds;  // one per parameter after the history
+    std::size_t additional_outputs = 0;  // values fn returns after the reply
 };
 
 // The arguments of one call, on the heap beside the coroutine that may refer to them: by
@@ -242,7 +286,7 @@ public:
     BoundStream(const BoundStream&) = delete;
     BoundStream& operator=(const BoundStream&) = delete;
     bool next() override { return gen_.next(); }
-    Reply value() override { return Reply(gen_.value()); }
+    ChatResult value() override { return to_chat_result(std::move(gen_.value())); }
 
 private:
     std::unique_ptr<BoundCall<Extras>> args_;  // declared first: destroyed after gen_
@@ -255,15 +299,17 @@ ChatFunction erase_chat_function(Fn fn) {
     ChatFunction out;
     out.extra_kinds = parameter_list<Extras>::kinds();
     if constexpr (is_generator<std::remove_cvref_t<Result>>::value) {
+        out.additional_outputs = additional_output_count<typename is_generator<std::remove_cvref_t<Result>>::value_type>();
         out.stream = [f = std::move(shared)](ChatCall call) -> std::unique_ptr<ReplyStream> {
             auto args = bind_call<Extras, by_ref>(std::move(call));
             auto gen = invoke_bound<by_ref>(*f, *args);
             return std::make_unique<BoundStream<std::remove_cvref_t<Result>, Extras>>(std::move(args), std::move(gen));
         };
     } else {
-        out.reply = [f = std::move(shared)](ChatCall call) -> Reply {
+        out.additional_outputs = additional_output_count<Result>();
+        out.reply = [f = std::move(shared)](ChatCall call) -> ChatResult {
             auto args = bind_call<Extras, by_ref>(std::move(call));
-            return Reply(invoke_bound<by_ref>(*f, *args));
+            return to_chat_result(invoke_bound<by_ref>(*f, *args));
         };
     }
     return out;
@@ -272,8 +318,12 @@ ChatFunction erase_chat_function(Fn fn) {
 template <class Result>
 constexpr bool valid_result() {
     using R = std::remove_cvref_t<Result>;
-    if constexpr (is_generator<R>::value) return std::is_convertible_v<typename is_generator<R>::value_type, Reply>;
-    else return std::is_convertible_v<Result, Reply>;
+    if constexpr (is_generator<R>::value) {
+        using Item = typename is_generator<R>::value_type;
+        return std::is_convertible_v<Item, Reply> || is_reply_tuple<Item>::value;
+    } else {
+        return std::is_convertible_v<Result, Reply> || is_reply_tuple<R>::value;
+    }
 }
 
 template <class Fn>
@@ -287,7 +337,8 @@ ChatFunction make_chat_function(Fn fn) {
             using Result = std::invoke_result_t<Fn&, Message, History>;
             static_assert(valid_result<Result>(),
                           "ChatInterface fn must return std::string, gr::ChatMessage, std::vector<gr::ChatMessage> or "
-                          "gr::Reply, or be a gr::Generator (gr::Stream) of one of them");
+                          "gr::Reply (or a std::tuple of one and values for additional_outputs), or be a "
+                          "gr::Generator (gr::Stream) of one of them");
             if constexpr (valid_result<Result>()) return erase_chat_function<Fn, std::tuple<>, Result>(std::move(fn));
         }
         return {};
@@ -307,7 +358,8 @@ ChatFunction make_chat_function(Fn fn) {
             using Result = typename Sig::result;
             static_assert(valid_result<Result>(),
                           "ChatInterface fn must return std::string, gr::ChatMessage, std::vector<gr::ChatMessage> or "
-                          "gr::Reply, or be a gr::Generator (gr::Stream) of one of them");
+                          "gr::Reply (or a std::tuple of one and values for additional_outputs), or be a "
+                          "gr::Generator (gr::Stream) of one of them");
             constexpr bool by_ref = std::is_same_v<std::tuple_element_t<1, Args>, const History&>;
             if constexpr (head_ok && extras_ok && valid_result<Result>())
                 return erase_chat_function<Fn, Extras, Result, by_ref>(std::move(fn));
