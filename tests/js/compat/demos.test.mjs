@@ -159,3 +159,51 @@ withDemo("media_replies", (ctx) => {
     assert.deepEqual(new Uint8Array(await image.arrayBuffer()).slice(0, 4), Uint8Array.from([0x89, 0x50, 0x4e, 0x47]));
   });
 });
+
+// Blocks demos (issue 9): ChatInterface inside a page.
+withDemo("artifacts", (ctx) => {
+  test("/chat returns both outputs: the reply and the Code update", async () => {
+    const result = await withTimeout(ctx.client.predict("/chat", { message: "python" }), 10_000, "predict");
+    assert.equal(result.data.length, 2, JSON.stringify(result.data));
+    assert.equal(result.data[0], "Type Python or JavaScript to see the code.");
+    const code = result.data[1];
+    assert.equal(code.__type__, "update");
+    assert.equal(code.language, "python");
+    assert.match(code.value, /def fib\(n\):/);
+  });
+  test("a message about neither clears the pane (null)", async () => {
+    const result = await withTimeout(ctx.client.predict("/chat", ["hello"]), 10_000, "predict");
+    assert.deepEqual(result.data, ["Please ask about Python or JavaScript.", null]);
+  });
+});
+
+withDemo("prefill", (ctx) => {
+  test("view_api lists /chat and /prefill_chatbot(choice) like Gradio's", async () => {
+    const api = await ctx.client.view_api();
+    assert.deepEqual(Object.keys(api.named_endpoints).sort(), ["/chat", "/prefill_chatbot"]);
+    const choice = api.named_endpoints["/prefill_chatbot"].parameters;
+    assert.deepEqual(choice.map((p) => p.parameter_name), ["choice"]);
+    assert.equal(choice[0].component, "Radio");
+    assert.equal(choice[0].python_type.type, "Literal['Greeting', 'Complaint', 'Blank']");
+  });
+  test("/prefill_chatbot runs (its output is the chat's State) and /chat answers yes or no", async () => {
+    const prefilled = await withTimeout(ctx.client.predict("/prefill_chatbot", { choice: "Greeting" }), 10_000, "prefill");
+    assert.deepEqual(prefilled.data, []);
+    const result = await withTimeout(ctx.client.predict("/chat", ["hi"]), 10_000, "predict");
+    assert.ok(["Yes", "No"].includes(result.data[0]), JSON.stringify(result.data));
+  });
+});
+
+withDemo("custom_chatbot", (ctx) => {
+  test("/chat says yes; /vote takes LikeData as event data", async () => {
+    const result = await withTimeout(ctx.client.predict("/chat", ["Am I right?"]), 10_000, "predict");
+    assert.deepEqual(result.data, ["yes"]);
+    const events = await collect(ctx.client.submit("/vote", [], { index: 1, value: ["yes"], liked: true }), 10_000, "vote");
+    assert.deepEqual(dataOf(events), [[]], JSON.stringify(events));
+    const deadline = Date.now() + 5000;
+    while (!/You upvoted this response: yes/.test(ctx.server.output()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(ctx.server.output(), /You upvoted this response: yes/);
+  });
+});

@@ -66,6 +66,8 @@ export async function startServer(binary, { timeoutMs = 15000, env = {} } = {}) 
   return {
     url,
     proc,
+    /** Everything the server printed so far. */
+    output: () => output,
     async stop() {
       process.removeListener("exit", kill);
       if (proc.exitCode !== null || proc.signalCode !== null) return;
