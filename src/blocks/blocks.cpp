@@ -15,12 +15,6 @@ namespace gradio::detail {
 
 namespace {
 
-json::array strings(const std::vector<std::string>& v) {
-    json::array a;
-    for (const auto& s : v) a.push_back(json::string(s));
-    return a;
-}
-
 // The props every layout block carries after its own (Gradio's BlockContext order).
 json::object with_common(json::object p, bool visible, const std::string& elem_id, const std::vector<std::string>& classes) {
     p["visible"] = visible;

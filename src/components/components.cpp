@@ -56,14 +56,13 @@ const std::string& Component::parameter_name() const {
 
 namespace gradio::detail {
 
-namespace {
-
-
 json::array strings(const std::vector<std::string>& v) {
     json::array a;
     for (const auto& s : v) a.push_back(json::string(s));
     return a;
 }
+
+namespace {
 
 // A double that is a whole number goes out as an integer, as Python prints 10 for int 10.
 json::value number_json(double d) {

@@ -33,6 +33,9 @@ namespace gradio::detail {
 // How a parameter kind reads in a ConfigError ("text (std::string)", "a number", ...).
 [[nodiscard]] const char* kind_name(ValueKind kind);
 
+// A list of texts as a JSON array (elem_classes, buttons, ...).
+[[nodiscard]] json::array strings(const std::vector<std::string>& v);
+
 // A submit/stop button setting as Gradio sends it: true/false, or the button's text.
 [[nodiscard]] json::value button_json(const std::variant<bool, std::string>& button);
 [[nodiscard]] json::array latex_delimiters_json(const std::vector<LatexDelimiter>& delimiters);

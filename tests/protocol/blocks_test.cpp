@@ -16,13 +16,6 @@ using namespace gr_test;
 
 namespace {
 
-std::string recorded(const std::string& name) {
-    std::ifstream in(std::string(GR_RECORDED_DIR) + "/" + name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 struct BlocksServer {
     gr::Server server;
     std::uint16_t port;
@@ -238,6 +231,31 @@ TEST(BlocksEvents, ThenAndSuccessChainAndUpdatesArePartial) {
     EXPECT_EQ(r.json().at("data"), (json::array{json::object{{"value", "got x"}, {"__type__", "update"}}}));
 }
 
+TEST(BlocksEvents, InputSelectAndLoadListenersRunWithTheirData) {
+    gr::Blocks demo;
+    auto box = demo.render(gr::Textbox{});
+    auto radio = demo.render(gr::Radio{.choices = {"a", "b"}});
+    auto out = demo.render(gr::Textbox{});
+    box.input([](const std::string& t) { return "typing " + t; }, {box}, {out});
+    radio.select([](const gr::SelectData& d) { return "picked " + std::to_string(d.index) + " " + d.value.as_string(); }, {},
+                 {out});
+    demo.load([] { return std::string("loaded"); }, {}, {out});
+    BlocksServer s(demo);
+    const json::value config = config_of(s.port);
+    EXPECT_EQ(dependency(config, "input")->at("targets"), (json::array{json::array{box.id(), "input"}}));
+    EXPECT_EQ(dependency(config, "input")->at("trigger_mode"), "always_last");
+    EXPECT_EQ(dependency(config, "select")->at("collects_event_data"), true);
+    EXPECT_EQ(dependency(config, "load")->at("targets"), (json::array{json::array{0, "load"}}));
+    auto run = [&](const std::string& api, const json::array& data, const json::value& event_data) {
+        auto done = run_queued(s.port, fn_of(s.port, api), data, event_data, "inputsess");
+        EXPECT_EQ(done.at("success"), true) << json::serialize(done);
+        return done.at("output").at("data").at(0);
+    };
+    EXPECT_EQ(run("input", {"he"}, nullptr), "typing he");
+    EXPECT_EQ(run("select", {}, json::object{{"index", 1}, {"value", "b"}, {"selected", true}}), "picked 1 b");
+    EXPECT_EQ(run("load", {}, nullptr), "loaded");
+}
+
 TEST(BlocksEvents, ChatbotEventsCarryGradiosPayloads) {
     std::mutex m;
     std::vector<std::string> seen;
@@ -337,17 +355,36 @@ TEST(BlocksEvents, StreamingEventsYieldEveryStep) {
 }
 
 TEST(BlocksEvents, ConcurrencyGroupsShareOneLimit) {
+    // a and b share the group "gpu" with room for one: while a holds it, b waits in line.
+    Gate gate;
+    std::atomic<bool> a_running{false}, b_ran{false}, b_saw_a{false};
     gr::Blocks demo;
     auto a = demo.render(gr::Button{});
     auto b = demo.render(gr::Button{});
-    a.click([] {}, {}, {}, {.api_name = "a", .concurrency_limit = 2, .concurrency_id = "gpu"});
-    b.click([] {}, {}, {}, {.api_name = "b", .concurrency_limit = 2, .concurrency_id = "gpu"});
-    auto c = demo.render(gr::Button{});
-    c.click([] {}, {}, {}, {.api_name = "c"});
+    a.click([&] {
+        a_running = true;
+        gate.wait();
+        a_running = false;
+    }, {}, {}, {.api_name = "a", .concurrency_limit = 1, .concurrency_id = "gpu"});
+    b.click([&] {
+        b_saw_a = a_running.load();
+        b_ran = true;
+    }, {}, {}, {.api_name = "b", .concurrency_limit = 1, .concurrency_id = "gpu"});
     BlocksServer s(demo);
-    EXPECT_EQ(final_data(s.port, "a", R"({"data":[]})"), json::array{});
-    EXPECT_EQ(final_data(s.port, "b", R"({"data":[]})"), json::array{});
-    EXPECT_EQ(final_data(s.port, "c", R"({"data":[]})"), json::array{});
+    OpenAtExit open_at_exit(gate);
+    auto ra = post_json(s.port, "/gradio_api/call/a", R"({"data":[]})");
+    ASSERT_EQ(ra.status, 200);
+    SseStream sa(s.port, "/gradio_api/call/a/" + std::string(ra.json().at("event_id").as_string()));
+    ASSERT_TRUE(wait_until([&] { return a_running.load(); }, std::chrono::seconds(5)));
+    auto rb = post_json(s.port, "/gradio_api/call/b", R"({"data":[]})");
+    ASSERT_EQ(rb.status, 200);
+    SseStream sb(s.port, "/gradio_api/call/b/" + std::string(rb.json().at("event_id").as_string()));
+    EXPECT_FALSE(wait_until([&] { return b_ran.load(); }, std::chrono::milliseconds(300))) << "b ran beside a";
+    gate.open();
+    (void)sa.all();
+    (void)sb.all();
+    EXPECT_TRUE(b_ran.load());
+    EXPECT_FALSE(b_saw_a.load());
 }
 
 TEST(BlocksErrors, MistakesAreConfigErrorsWithTheirTags) {

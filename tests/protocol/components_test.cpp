@@ -12,13 +12,6 @@ using namespace gr_test;
 
 namespace {
 
-std::string recorded(const std::string& name) {
-    std::ifstream in(std::string(GR_RECORDED_DIR) + "/" + name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // The data of the last "event: complete" frame of a recorded /call transcript.
 json::value recorded_final(const std::string& name) {
     const std::string text = recorded(name);

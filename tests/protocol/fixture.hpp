@@ -3,6 +3,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <mutex>
 #include <thread>
 
@@ -100,5 +103,13 @@ inline boost::json::object run_queued(std::uint16_t port, int fn, const boost::j
 }
 
 inline std::string echo_fn(const gr::Message& m, const gr::History&) { return m.text; }
+
+// A file recorded from Gradio 6.25.0 (tests/protocol/recorded/).
+inline std::string recorded(const std::string& name) {
+    std::ifstream in(std::string(GR_RECORDED_DIR) + "/" + name);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
 
 }  // namespace gr_test
