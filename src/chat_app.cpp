@@ -25,6 +25,7 @@ struct ChatApp::Ids {
     std::vector<int> extras;          // additional inputs
     std::vector<int> outputs;         // additional outputs (components of the surrounding Blocks)
     int submit = 0;                   // the chain's chat run, whose handler example clicks reuse
+    std::string concurrency_id;       // fn's runs share one limit; each interface of a page its own
     std::optional<int> examples_table;  // dataset of examples with input values
     std::optional<int> new_chat, history_list;  // save_history sidebar
 };
@@ -618,6 +619,7 @@ ChatPlacement ChatApp::build(AppBuilder& b, const ChatEmbedding& where) {
     Ids ids;
     ids.outputs = where.outputs;
     build_layout(b, ids, where);
+    ids.concurrency_id = "chat_fn:" + std::to_string(ids.chatbot);
     build_chat_events(b, ids);
     target_ = nullptr;
     return {ids.chatbot, ids.textbox, ids.chatbot_value, ids.extras};
@@ -1006,7 +1008,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     const auto [stop_swap, submit_restore] = button_swaps(o);
     auto chat_fn = [&](Dependency& d) -> Dependency& {
         d.runs_user_code = true;
-        d.concurrency_id = "chat_fn";
+        d.concurrency_id = ids.concurrency_id;
         d.concurrency_limit = o.concurrency_limit;
         d.show_progress = o.show_progress;
         return d;
@@ -1257,7 +1259,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
                                       }),
                                       true);
             show.runs_user_code = true;
-            show.concurrency_id = "chat_fn";
+            show.concurrency_id = ids.concurrency_id;
             show.concurrency_limit = o.concurrency_limit;
             b.then(show.id, "lambda_example", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false);
         }
@@ -1279,7 +1281,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
                                   true);
         cached.collects_event_data = true;
         cached.runs_user_code = true;  // a lazy cache runs fn on the first click
-        cached.concurrency_id = "chat_fn";
+        cached.concurrency_id = ids.concurrency_id;
         cached.concurrency_limit = o.concurrency_limit;
         const int synced = b.then(cached.id, "lambda_14", {chatbot}, {chatbot_state, chatbot_value}, sync_states(chatbot), false).id;
         b.then(synced, "_save_conversation_4", {ids.conversation_id, chatbot_state, ids.saved_conversations},
@@ -1338,7 +1340,7 @@ void ChatApp::build_examples(AppBuilder& b, Ids& ids, std::vector<int>& cancels)
                              b.dependency(ids.submit).handler, true);
     run.inputs.insert(run.inputs.end(), ids.extras.begin(), ids.extras.end());
     run.runs_user_code = true;
-    run.concurrency_id = "chat_fn";
+    run.concurrency_id = ids.concurrency_id;
     run.concurrency_limit = o.concurrency_limit;
     run.show_progress = o.show_progress;
     const int e1 = run.id;

@@ -546,3 +546,31 @@ TEST(BlocksChat, PrefillFillsTheChatAndTheNextTurnSeesIt) {
     ASSERT_EQ(done.at("success"), true) << json::serialize(done);
     EXPECT_EQ(done.at("output").at("data").at(0), "hi after 2");
 }
+
+TEST(BlocksChat, TwoChatsInOnePageHaveTheirOwnEndpointAndLimit) {
+    Gate gate;
+    std::atomic<bool> first_running{false};
+    gr::Blocks demo;
+    demo.tab({.label = "Slow"}, [&] {
+        demo.render(gr::ChatInterface([&](const gr::Message& m, const gr::History&) {
+            first_running = true;
+            gate.wait();
+            return "slow " + m.text;
+        }));
+    });
+    demo.tab({.label = "Fast"}, [&] { demo.render(gr::ChatInterface(echo_fn)); });
+    BlocksServer s(demo);
+    OpenAtExit open_at_exit(gate);
+    const auto names = request(s.port, "GET", "/gradio_api/info").json().at("named_endpoints").as_object();
+    ASSERT_TRUE(names.contains("/chat") && names.contains("/chat_1")) << json::serialize(names);
+    auto slow = post_json(s.port, "/gradio_api/call/chat", R"({"data":["a"]})");
+    ASSERT_EQ(slow.status, 200);
+    SseStream slow_stream(s.port, "/gradio_api/call/chat/" + std::string(slow.json().at("event_id").as_string()));
+    ASSERT_TRUE(wait_until([&] { return first_running.load(); }, std::chrono::seconds(5)));
+    // The second interface answers while the first one's only slot is taken.
+    EXPECT_EQ(final_data(s.port, "chat_1", R"({"data":["b"]})"), (json::array{"b", nullptr}));
+    gate.open();
+    const auto frames = slow_stream.all();
+    ASSERT_FALSE(frames.empty());
+    EXPECT_NE(frames.back().find("slow a"), std::string::npos) << frames.back();
+}
