@@ -1045,6 +1045,7 @@ void ChatApp::build_chat_events(AppBuilder& b, Ids& ids) {
     api.api_visibility = o.api_visibility;
     api.api_description = o.api_description;
     api.parameter_names = {"message", "history"};
+    b.app().chat_endpoints.push_back({api.api_name, api.id, chatbot_state});
     api.parameter_names.insert(api.parameter_names.end(), parameter_names.begin(), parameter_names.end());
     api.validate = validate_message;
     api.show_progress = "full";

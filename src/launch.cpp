@@ -93,6 +93,12 @@ files::FilePolicy file_policy(const App& app, const files::FileCache& cache, con
     return policy;
 }
 
+bool openai_enabled(const LaunchOptions& options) {
+    if (options.openai_api) return *options.openai_api;
+    const char* env = std::getenv("GRADIO_OPENAI_API");
+    return env && (std::string_view(env) == "1" || std::string_view(env) == "true");
+}
+
 void configure_log(const LaunchOptions& options) {
     if (options.log_level.empty()) return;  // env GRADIO_LOG_LEVEL or the default
     log::Level level{};
@@ -119,7 +125,7 @@ ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& opti
     queue_ = std::make_unique<EventQueue>(
         pool_, [this, execute](const std::shared_ptr<Event>& e) { run_event(*app_, *queue_, execute, e); }, options.max_size);
     ApiOptions api_options{execute, options.web_dir, is_loopback_address(host), options.allowed_hosts, options.trusted_proxies,
-                           files_.get(), &uploads_, file_policy(*app_, *files_, options)};
+                           files_.get(), &uploads_, file_policy(*app_, *files_, options), openai_enabled(options)};
     api_ = std::make_unique<GradioApi>(*app_, *queue_, sessions_, std::move(api_options));
     http::ServerOptions http_options;
     http_options.host = host;

@@ -86,6 +86,11 @@ struct LaunchOptions {
     /// upload beyond it gets 413. The cache is a folder of its own under env `GRADIO_TEMP_DIR`
     /// (default `<system temp>/gradio`), removed when the server stops.
     FileSize max_cache_size = std::uint64_t{4} << 30;
+    /// Serves an OpenAI-compatible API for the app's chat function: `POST /v1/chat/completions`
+    /// (the request's messages become the message and history; streamed or not) and
+    /// `GET /v1/models` (one model per ChatInterface, named by its api_name). nullopt = env
+    /// `GRADIO_OPENAI_API=1`.
+    std::optional<bool> openai_api{};
 };
 
 /// A running server. Move-only; destroying it stops the server (running replies are

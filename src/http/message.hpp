@@ -54,6 +54,9 @@ public:
         std::shared_ptr<const std::string> text;
     };
     virtual void take_pieces(std::vector<Piece>& pieces) { pieces.clear(); }
+    // With StreamResponse::defer_head: the status and content type, asked once the first
+    // output is ready (nullopt keeps the response's).
+    virtual std::optional<std::pair<unsigned, std::string>> head() { return std::nullopt; }
 };
 
 struct StreamResponse {
@@ -61,6 +64,9 @@ struct StreamResponse {
     unsigned status = 200;
     std::string content_type = "text/event-stream; charset=utf-8";
     std::vector<std::pair<std::string, std::string>> headers;  // besides the streaming ones
+    // The head waits for the first output (no keepalive before it): for an answer whose status
+    // is known only at its end (a non-streamed OpenAI completion that may fail).
+    bool defer_head = false;
 };
 
 // Work that may block (it calls user code): the transport runs it on the worker pool and

@@ -266,8 +266,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         pieces.clear();
     }
 
-    // `wire` starts with the response header, sent together with the first data.
-    asio::awaitable<bool> pump(beast::tcp_stream& stream, StreamSource& source, Connection& conn, std::string wire) {
+    // `wire` starts with the response header, sent together with the first data; with
+    // `deferred_head`, the header is made (and sent) only once the source has output.
+    asio::awaitable<bool> pump(beast::tcp_stream& stream, StreamSource& source, Connection& conn, std::string wire,
+                               std::function<std::string(StreamSource&)> deferred_head = {}) {
         std::string out;
         std::vector<StreamSource::Piece> pieces;
         while (true) {
@@ -275,6 +277,16 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             auto state = source.poll(out);
             source.take_pieces(pieces);
             if (conn.closing && state == StreamSource::Poll::wait) state = StreamSource::Poll::done;
+            if (deferred_head) {
+                if (out.empty() && pieces.empty() && state == StreamSource::Poll::wait) {
+                    stream.expires_never();
+                    conn.wake.expires_after(options.heartbeat);
+                    if (!conn.notified.exchange(false)) co_await conn.wake.async_wait(use_tuple);
+                    continue;
+                }
+                wire = deferred_head(source) + wire;
+                deferred_head = {};
+            }
             if (!pieces.empty() && !is_valid_utf8(out)) inline_pieces(out, pieces);
             (void)repair_utf8(out);
             if (!pieces.empty() || out.size() >= large_chunk) {
@@ -298,24 +310,35 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         }
     }
 
-    asio::awaitable<bool> write_stream(beast::tcp_stream& stream, beast::flat_buffer& buffer, StreamResponse& reply,
-                                       unsigned version, const std::shared_ptr<Connection>& conn) {
-        const auto status = static_cast<bhttp::status>(reply.status);
-        std::string header = (version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ") + std::to_string(reply.status) + " " +
-                             std::string(bhttp::obsolete_reason(status)) + "\r\nContent-Type: " + reply.content_type +
+    static std::string stream_head(const StreamResponse& reply, unsigned version, unsigned status_code, const std::string& type) {
+        const auto status = static_cast<bhttp::status>(status_code);
+        std::string header = (version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ") + std::to_string(status_code) + " " +
+                             std::string(bhttp::obsolete_reason(status)) + "\r\nContent-Type: " + type +
                              "\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\n";
         for (const auto& [name, value] : reply.headers) {
             // Header values come from us; a CR or LF would still split the response.
             if (name.find_first_of("\r\n") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) continue;
             header += name + ": " + value + "\r\n";
         }
-        header += "\r\n";
+        return header + "\r\n";
+    }
+
+    asio::awaitable<bool> write_stream(beast::tcp_stream& stream, beast::flat_buffer& buffer, StreamResponse& reply,
+                                       unsigned version, const std::shared_ptr<Connection>& conn) {
+        std::string header = reply.defer_head ? std::string() : stream_head(reply, version, reply.status, reply.content_type);
+        std::function<std::string(StreamSource&)> deferred;
+        if (reply.defer_head)
+            deferred = [&reply, version](StreamSource& source) {
+                auto head = source.head();
+                return stream_head(reply, version, head ? head->first : reply.status, head ? head->second : reply.content_type);
+            };
         std::weak_ptr<Connection> weak = conn;
         auto self = shared_from_this();
         reply.source->set_waker([weak, self] {
             if (auto c = weak.lock()) self->wake(c);
         });
-        auto outcome = co_await (pump(stream, *reply.source, *conn, std::move(header)) || watch_for_close(stream.socket(), buffer));
+        auto outcome = co_await (pump(stream, *reply.source, *conn, std::move(header), std::move(deferred)) ||
+                                 watch_for_close(stream.socket(), buffer));
         reply.source->set_waker({});
         const bool finished = outcome.index() == 0 && std::get<0>(outcome);
         if (!finished) reply.source->on_disconnect();

@@ -39,6 +39,8 @@ struct ApiOptions {
     files::FileCache* files = nullptr;
     files::UploadTracker* uploads = nullptr;
     files::FilePolicy file_policy;
+    // POST /v1/chat/completions and GET /v1/models (LaunchOptions::openai_api).
+    bool openai_api = false;
 };
 
 class GradioApi {
@@ -70,6 +72,9 @@ private:
     http::Reply upload_whole(http::Request& request);
     http::Reply run(const http::Request& request, std::string_view api_name);
     http::Reply cancel(const http::Request& request);
+    // The OpenAI-compatible routes under /v1 (src/openai/openai_api.cpp).
+    http::Reply openai_route(const http::Request& request, std::string_view path);
+    http::Reply openai_completions(const http::Request& request);
     // Queues an event; returns the {"event_id"} answer or the 4xx/503 error. `call_api`: a
     // /call event, whose result GET /call/<api>/<event_id> reads.
     http::Response enqueue(const Dependency& dep, json::array data, json::value event_data,

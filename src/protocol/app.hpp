@@ -248,6 +248,14 @@ struct App {
     std::optional<std::pair<int, int>> delete_cache;
     // LaunchOptions::max_file_size, advertised in /config (clients check it before uploading).
     std::optional<std::uint64_t> max_file_size;
+    // Each ChatInterface's API endpoint, which the OpenAI-compatible routes run: its
+    // dependency and the State its history is read from.
+    struct ChatEndpoint {
+        std::string api_name;
+        int dependency = 0;
+        int history = 0;
+    };
+    std::vector<ChatEndpoint> chat_endpoints;
 
     [[nodiscard]] const Component* component(int id) const;
     [[nodiscard]] const Dependency* dependency(int fn_index) const;
