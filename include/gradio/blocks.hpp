@@ -109,29 +109,11 @@ struct Sidebar {
 class Blocks;
 class ChatInterface;
 class ComponentRef;
+class EventRef;
 namespace detail {
 class BlocksBuilder;
 }  // namespace detail
 
-/// An event listener once attached: chain steps after it.
-class EventRef {
-public:
-    EventRef(detail::BlocksBuilder* owner, int dependency) noexcept : owner_(owner), dependency_(dependency) {}
-    /// The listener's index in `/config`'s dependencies (the API's fn_index).
-    [[nodiscard]] int fn_index() const noexcept { return dependency_; }
-
-    using Components = std::vector<ComponentRef>;
-    /// Runs after this listener finished, whatever the outcome (Gradio's `.then`).
-    template <class Fn>
-    EventRef then(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
-    /// Runs after this listener succeeded (Gradio's `.success`).
-    template <class Fn>
-    EventRef success(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
-
-private:
-    detail::BlocksBuilder* owner_;
-    int dependency_;
-};
 
 /// A component placed in (or made for) a `gr::Blocks`: what events attach to and what event
 /// inputs and outputs name. A cheap handle; valid while its Blocks lives.
@@ -156,69 +138,63 @@ public:
                 EventOptions options = {}) const;
 
     template <class Fn>
-    EventRef click(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("click", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef click(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     template <class Fn>
-    EventRef submit(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("submit", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef submit(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     template <class Fn>
-    EventRef change(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("change", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef change(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     template <class Fn>
-    EventRef input(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("input", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef input(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     template <class Fn>
-    EventRef select(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("select", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef select(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     /// Chatbot: a thumb or feedback option (`gr::LikeData`); attaching it shows the thumbs.
     template <class Fn>
-    EventRef like(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("like", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef like(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     /// Chatbot: the retry button (`gr::RetryData`); attaching it shows the button.
     template <class Fn>
-    EventRef retry(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("retry", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef retry(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     /// Chatbot: the undo button (`gr::UndoData`); attaching it shows the button.
     template <class Fn>
-    EventRef undo(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("undo", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef undo(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     /// Chatbot: a message edited (`gr::EditData`); attaching it makes user messages editable.
     template <class Fn>
-    EventRef edit(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("edit", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef edit(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     /// Chatbot: the trash button.
     template <class Fn>
-    EventRef clear(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("clear", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef clear(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     /// Chatbot: an option button under a message (`gr::SelectData`).
     template <class Fn>
-    EventRef option_select(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("option_select", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef option_select(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     /// Chatbot: an example card (`gr::SelectData`, value `{"text", "files"}`).
     template <class Fn>
-    EventRef example_select(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("example_select", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef example_select(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     /// Chatbot: a message's copy button (`gr::CopyData`).
     template <class Fn>
-    EventRef copy(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const {
-        return on("copy", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
-    }
+    EventRef copy(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
 
 private:
     detail::BlocksBuilder* owner_ = nullptr;
     int id_ = 0;
+};
+
+/// An event listener once attached: chain steps after it.
+class EventRef {
+public:
+    EventRef(detail::BlocksBuilder* owner, int dependency) noexcept : owner_(owner), dependency_(dependency) {}
+    /// The listener's index in `/config`'s dependencies (the API's fn_index).
+    [[nodiscard]] int fn_index() const noexcept { return dependency_; }
+
+    using Components = ComponentRef::Components;
+    /// Runs after this listener finished, whatever the outcome (Gradio's `.then`).
+    template <class Fn>
+    EventRef then(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
+    /// Runs after this listener succeeded (Gradio's `.success`).
+    template <class Fn>
+    EventRef success(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
+
+private:
+    detail::BlocksBuilder* owner_;
+    int dependency_;
 };
 
 
@@ -298,6 +274,59 @@ template <class Fn>
 EventRef ComponentRef::on(const std::string& event, Fn fn, Components inputs, Components outputs, EventOptions options) const {
     return EventRef(owner_, detail::add_event(owner_, id_, -1, false, event, detail::make_event_function(std::move(fn)),
                                               inputs, outputs, std::move(options)));
+}
+
+template <class Fn>
+EventRef ComponentRef::click(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("click", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::submit(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("submit", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::change(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("change", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::input(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("input", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::select(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("select", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::like(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("like", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::retry(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("retry", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::undo(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("undo", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::edit(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("edit", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::clear(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("clear", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::option_select(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("option_select", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::example_select(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("example_select", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
+}
+template <class Fn>
+EventRef ComponentRef::copy(Fn fn, Components inputs, Components outputs, EventOptions options) const {
+    return on("copy", std::move(fn), std::move(inputs), std::move(outputs), std::move(options));
 }
 
 template <class Fn>

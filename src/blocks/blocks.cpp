@@ -100,14 +100,14 @@ Handler event_handler(EventFunction fn, std::vector<std::string> names, std::siz
     Handler h;
     if (shared->call) {
         h.call = [shared, arguments, run, outputs](Inputs& in, EventContext& ctx) {
-            auto [values, data] = arguments(in, ctx);
-            std::vector<Output> result = run([&] { return shared->call(values, data); });
+            auto args = arguments(in, ctx);  // (no structured bindings: clang 14 cannot capture them)
+            std::vector<Output> result = run([&] { return shared->call(args.first, args.second); });
             return EventOutputStream::outputs_json(result, outputs);
         };
     } else {
         h.stream = [shared, arguments, run, outputs](Inputs& in, EventContext& ctx) -> std::unique_ptr<OutputStream> {
-            auto [values, data] = arguments(in, ctx);
-            auto stream = run([&] { return shared->stream(values, data); });
+            auto args = arguments(in, ctx);
+            auto stream = run([&] { return shared->stream(args.first, args.second); });
             return std::make_unique<EventOutputStream>(std::move(stream), outputs);
         };
     }
