@@ -747,8 +747,6 @@ void ChatApp::build_layout(AppBuilder& b, Ids& ids, const ChatEmbedding& where) 
     props["_selectable"] = false;
     chatbot.props = std::move(props);
     chatbot.skip_api = false;
-    chatbot.api_info = chatbot_api_info();
-    chatbot.example_input = json::array{text_message("user", "Hello!"), text_message("assistant", "How can I help you?")};
     if (where.chatbot) {
         // The developer's chatbot moves into the interface's column, keeping what its own
         // listeners switched on (likeable, ...).

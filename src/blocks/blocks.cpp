@@ -80,7 +80,7 @@ private:
 // event's payload read, outputs converted back.
 Handler event_handler(EventFunction fn, std::vector<std::string> names, std::size_t outputs) {
     auto shared = std::make_shared<const EventFunction>(std::move(fn));
-    auto arguments = [names](Inputs& in, EventContext& ctx) {
+    auto arguments = [](Inputs& in, EventContext& ctx) {
         std::vector<Value> values;
         values.reserve(in.size());
         for (std::size_t i = 0; i < in.size(); ++i) values.push_back(from_json_value(in[i]));
@@ -133,8 +133,11 @@ std::optional<int> BlocksBuilder::parent() const {
 }
 
 void BlocksBuilder::scoped(std::string type, json::object props, const std::function<void()>& body) {
-    const int id = builder_.add_layout(std::move(type), std::move(props), parent());
-    scopes_.push_back(id);
+    within(builder_.add_layout(std::move(type), std::move(props), parent()), body);
+}
+
+void BlocksBuilder::within(int layout, const std::function<void()>& body) {
+    scopes_.push_back(layout);
     struct Close {
         std::vector<int>& scopes;
         ~Close() { scopes.pop_back(); }
@@ -155,12 +158,7 @@ void BlocksBuilder::tab(const Tab& o, const std::function<void()>& body) {
     int tabs = 0;
     if (!siblings.empty() && builder_.component(siblings.back()).type == "tabs") tabs = siblings.back();
     else tabs = builder_.add_layout("tabs", with_common({}, true, "", {}), here);
-    scopes_.push_back(tabs);
-    struct Close {
-        std::vector<int>& scopes;
-        ~Close() { scopes.pop_back(); }
-    } close{scopes_};
-    scoped("tabitem", std::move(props), body);
+    within(tabs, [&] { scoped("tabitem", std::move(props), body); });
 }
 
 int BlocksBuilder::add(const gradio::Component& component, bool place) {

@@ -28,6 +28,8 @@ public:
     // Adds a layout block at the current place and runs `body` inside it; the scope closes
     // when `body` returns or throws.
     void scoped(std::string type, json::object props, const std::function<void()>& body);
+    // Runs `body` with `layout` as the place components go; closed when it returns or throws.
+    void within(int layout, const std::function<void()>& body);
     // A tab: inside the open Tabs, or in a Tabs opened around it.
     void tab(const Tab& options, const std::function<void()>& body);
 

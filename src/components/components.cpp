@@ -112,7 +112,6 @@ json::array choices_json(const std::vector<Choice>& choices) {
     return out;
 }
 
-// Python's repr of a choice for the Literal[...] type /info shows.
 // Text as Python's repr() writes it: single quotes unless the text holds one and no double.
 std::string python_repr(const std::string& text) {
     const char quote = text.find('\'') != std::string::npos && text.find('"') == std::string::npos ? '"' : '\'';
@@ -126,6 +125,7 @@ std::string python_repr(const std::string& text) {
     return out + quote;
 }
 
+// Python's repr of the choices for the Literal[...] type /info shows.
 std::string literal_of(const std::vector<Choice>& choices) {
     std::string out = "Literal[";
     for (std::size_t i = 0; i < choices.size(); ++i) {
@@ -452,8 +452,6 @@ Component model(const Chatbot& b) {
     if (b.label.empty()) props.erase("label");
     props["examples"] = json::array{};
     c.props = std::move(props);
-    c.api_info = chatbot_api_info();
-    c.example_input = json::array{text_message("user", "Hello!"), text_message("assistant", "How can I help you?")};
     c.kind = ValueKind::list;
     c.preprocess = [](const json::value& v) -> json::value {
         if (v.is_null()) return json::array{};
@@ -637,11 +635,7 @@ Component markdown_model(const Markdown& m) {
     c.example_input = "# Hello!";
     c.initial = m.value;
     c.kind = ValueKind::text;
-    c.preprocess = [](const json::value& v) -> json::value {
-        if (v.is_null()) return "";
-        if (!v.is_string()) throw InputError("Markdown expects text, got " + to_json(v) + ".");
-        return v;
-    };
+    c.preprocess = text_input("Markdown");
     return c;
 }
 
@@ -700,6 +694,8 @@ Component chatbot_model(const Chatbot& b) {
     p["like_user_message"] = b.like_user_message;
     Component c = base("chatbot", std::move(p));
     c.initial = json::array{};
+    c.api_info = chatbot_api_info();
+    c.example_input = json::array{text_message("user", "Hello!"), text_message("assistant", "How can I help you?")};
     return c;
 }
 
