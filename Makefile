@@ -11,7 +11,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12 packages the build and the tests need.
 APT_PACKAGES := g++ cmake make libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-                libgtest-dev zlib1g-dev chromium ca-certificates clang libclang-rt-14-dev
+                libgtest-dev zlib1g-dev libssl-dev chromium ca-certificates clang libclang-rt-14-dev
 
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json \
                  web/package-lock.json -type f 2>/dev/null)

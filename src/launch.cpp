@@ -124,8 +124,18 @@ ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& opti
     ExecuteOptions execute{options.show_error, files_.get()};
     queue_ = std::make_unique<EventQueue>(
         pool_, [this, execute](const std::shared_ptr<Event>& e) { run_event(*app_, *queue_, execute, e); }, options.max_size);
-    ApiOptions api_options{execute, options.web_dir, is_loopback_address(host), options.allowed_hosts, options.trusted_proxies,
-                           files_.get(), &uploads_, file_policy(*app_, *files_, options), openai_enabled(options)};
+    const bool tls = !options.ssl_certfile.empty();
+    if (options.auth.enabled()) {
+        auth::LoginOptions login;
+        login.users = options.auth.users;
+        login.check = options.auth.check;
+        login.auth_message = options.auth_message;
+        login.secure_cookie = tls;
+        login_ = std::make_unique<auth::LoginGate>(std::move(login));
+    }
+    ApiOptions api_options{execute,        options.web_dir, is_loopback_address(host), options.allowed_hosts,
+                           options.trusted_proxies, files_.get(), &uploads_, file_policy(*app_, *files_, options),
+                           openai_enabled(options), login_.get()};
     api_ = std::make_unique<GradioApi>(*app_, *queue_, sessions_, std::move(api_options));
     http::ServerOptions http_options;
     http_options.host = host;
@@ -134,6 +144,13 @@ ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& opti
     http_options.request_timeout = std::chrono::seconds(options.request_timeout_s);
     http_options.heartbeat = std::chrono::milliseconds(static_cast<long>(options.heartbeat_interval_s * 1000));
     http_options.max_connections = options.max_connections;
+    if (options.ssl_certfile.empty() != options.ssl_keyfile.empty())
+        throw ConfigError("[gr.launch.5] TLS needs both ssl_certfile and ssl_keyfile; only " +
+                          std::string(options.ssl_certfile.empty() ? "ssl_keyfile" : "ssl_certfile") + " was given");
+    http_options.tls_certfile = options.ssl_certfile;
+    http_options.tls_keyfile = options.ssl_keyfile;
+    http_options.tls_key_password = options.ssl_keyfile_password;
+    tls_ = tls;
     http_ = std::make_unique<http::HttpServer>(
         http_options, [this](http::Request& r) { return api_->handle(r); },
         [this](std::function<void()> work, bool user_code) { (user_code ? pool_ : quick_pool_).post(std::move(work)); },
@@ -195,7 +212,7 @@ std::uint16_t Server::port() const noexcept { return impl_ ? impl_->port() : 0; 
 std::string Server::url() const {
     if (!impl_) return {};
     std::string host = impl_->host() == "0.0.0.0" ? "127.0.0.1" : impl_->host();
-    return "http://" + host + ":" + std::to_string(impl_->port());
+    return (impl_->tls() ? "https://" : "http://") + host + ":" + std::to_string(impl_->port());
 }
 void Server::stop() noexcept {
     if (impl_) impl_->stop();

@@ -10,6 +10,7 @@
 
 #include <gradio/launch.hpp>
 
+#include "auth/login_gate.hpp"
 #include "examples/cache_sweeper.hpp"
 #include "files/file_cache.hpp"
 #include "files/upload.hpp"
@@ -37,10 +38,12 @@ public:
     bool wait_for(std::chrono::milliseconds timeout);
     [[nodiscard]] std::uint16_t port() const noexcept { return http_->port(); }
     [[nodiscard]] const std::string& host() const noexcept { return host_; }
+    [[nodiscard]] bool tls() const noexcept { return tls_; }
 
 private:
     std::shared_ptr<const App> app_;
     std::string host_;
+    bool tls_ = false;
     // Before the pools and the queue: events use it until they are stopped.
     std::unique_ptr<files::FileCache> files_;
     files::UploadTracker uploads_;
@@ -48,6 +51,7 @@ private:
     WorkerPool quick_pool_;  // the library's own steps: never behind busy user functions
     SessionRegistry sessions_;
     std::unique_ptr<EventQueue> queue_;
+    std::unique_ptr<auth::LoginGate> login_;  // none: no login needed
     std::unique_ptr<GradioApi> api_;
     std::unique_ptr<http::HttpServer> http_;
     std::unique_ptr<CacheSweeper> sweeper_;  // delete_cache over the file cache

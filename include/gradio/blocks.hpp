@@ -50,60 +50,60 @@ struct BlocksOptions {
 
 /// A horizontal row of children (Gradio's `gr.Row`).
 struct Row {
-    std::string variant = "default";  ///< "default", "panel" or "compact"
-    bool visible = true;
-    std::string elem_id{};
-    std::vector<std::string> elem_classes{};
-    std::optional<int> scale{};
-    bool equal_height = false;
+    std::string variant = "default";          ///< "default", "panel" or "compact"
+    bool visible = true;                      ///< false hides it and its children
+    std::string elem_id{};                    ///< the HTML element's id
+    std::vector<std::string> elem_classes{};  ///< extra HTML classes
+    std::optional<int> scale{};               ///< its share of the free height, relative to its neighbours'
+    bool equal_height = false;                ///< children all as tall as the tallest
 };
 
 /// A vertical column of children (Gradio's `gr.Column`); in a row, columns share the width
 /// by `scale`.
 struct Column {
-    int scale = 1;
-    int min_width = 320;
-    std::string variant = "default";
-    bool visible = true;
-    std::string elem_id{};
-    std::vector<std::string> elem_classes{};
+    int scale = 1;                            ///< its share of the row's width, relative to the other columns'
+    int min_width = 320;                      ///< pixels; the row wraps rather than make it narrower
+    std::string variant = "default";          ///< "default", "panel" or "compact"
+    bool visible = true;                      ///< false hides it and its children
+    std::string elem_id{};                    ///< the HTML element's id
+    std::vector<std::string> elem_classes{};  ///< extra HTML classes
 };
 
 /// Children shown as one block without gaps (Gradio's `gr.Group`).
 struct Group {
-    bool visible = true;
-    std::string elem_id{};
-    std::vector<std::string> elem_classes{};
+    bool visible = true;                      ///< false hides it and its children
+    std::string elem_id{};                    ///< the HTML element's id
+    std::vector<std::string> elem_classes{};  ///< extra HTML classes
 };
 
 /// A set of tabs (Gradio's `gr.Tabs`); its children are `Blocks::tab`s.
 struct Tabs {
-    std::string selected{};  ///< the id of the tab shown first; "" = the first
-    bool visible = true;
-    std::string elem_id{};
-    std::vector<std::string> elem_classes{};
+    std::string selected{};                   ///< the id of the tab shown first; "" = the first
+    bool visible = true;                      ///< false hides it and its children
+    std::string elem_id{};                    ///< the HTML element's id
+    std::vector<std::string> elem_classes{};  ///< extra HTML classes
 };
 
 /// One tab (Gradio's `gr.Tab`).
 struct Tab {
-    std::string label{};
-    bool visible = true;
-    bool interactive = true;
-    std::string id{};
-    std::string elem_id{};
-    std::vector<std::string> elem_classes{};
-    std::optional<int> scale{};
+    std::string label{};                      ///< the tab's title
+    bool visible = true;                      ///< false hides the tab
+    bool interactive = true;                  ///< false disables the tab
+    std::string id{};                         ///< the name `Tabs::selected` and updates use for it
+    std::string elem_id{};                    ///< the HTML element's id
+    std::vector<std::string> elem_classes{};  ///< extra HTML classes
+    std::optional<int> scale{};               ///< its share of the free height, relative to its neighbours'
 };
 
 /// A collapsible panel at the page's side (Gradio's `gr.Sidebar`).
 struct Sidebar {
-    std::string label{};
-    bool open = true;
-    bool visible = true;
-    std::string elem_id{};
-    std::vector<std::string> elem_classes{};
-    std::string position = "left";  ///< "left" or "right"
-    int width = 320;                 ///< pixels
+    std::string label{};                      ///< names it for screen readers (not shown)
+    bool open = true;                         ///< open at first
+    bool visible = true;                      ///< false hides it and its children
+    std::string elem_id{};                    ///< the HTML element's id
+    std::vector<std::string> elem_classes{};  ///< extra HTML classes
+    std::string position = "left";            ///< "left" or "right"
+    int width = 320;                          ///< pixels
 };
 
 class Blocks;
@@ -119,17 +119,22 @@ class BlocksBuilder;
 /// inputs and outputs name. A cheap handle; valid while its Blocks lives.
 class ComponentRef {
 public:
+    /// A handle to no component (`valid()` is false).
     ComponentRef() = default;
+    /// The handle of component `id` of the page `owner` builds; made by `gr::Blocks`.
     ComponentRef(detail::BlocksBuilder* owner, int id) noexcept : owner_(owner), id_(id) {}
 
     /// The component's id in `/config`.
     [[nodiscard]] int id() const noexcept { return id_; }
+    /// False for a default-constructed handle.
     [[nodiscard]] bool valid() const noexcept { return owner_ != nullptr; }
+    /// The page it belongs to (the library's side of `gr::Blocks`).
     [[nodiscard]] detail::BlocksBuilder* owner() const noexcept { return owner_; }
 
     /// Places a component made with `Blocks::make` in the scope open now (Gradio's `.render()`).
     void render() const;
 
+    /// An event's input or output components, in the order of `fn`'s parameters or results.
     using Components = std::vector<ComponentRef>;
 
     /// Any event by its Gradio name ("click", "change", "like", ...).
@@ -137,14 +142,19 @@ public:
     EventRef on(const std::string& event, Fn fn, Components inputs = {}, Components outputs = {},
                 EventOptions options = {}) const;
 
+    /// A click on it, as on a Button (Gradio's `.click`).
     template <class Fn>
     EventRef click(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
+    /// Enter pressed in a Textbox (Gradio's `.submit`).
     template <class Fn>
     EventRef submit(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
+    /// The value changed, by the user or as an event's output (Gradio's `.change`).
     template <class Fn>
     EventRef change(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
+    /// The user changed the value (Gradio's `.input`).
     template <class Fn>
     EventRef input(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
+    /// An item selected: a choice, a tab, a chat message (`gr::SelectData`; Gradio's `.select`).
     template <class Fn>
     EventRef select(Fn fn, Components inputs = {}, Components outputs = {}, EventOptions options = {}) const;
     /// Chatbot: a thumb or feedback option (`gr::LikeData`); attaching it shows the thumbs.
@@ -180,10 +190,12 @@ private:
 /// An event listener once attached: chain steps after it.
 class EventRef {
 public:
+    /// The handle of listener `dependency` of the page `owner` builds; made by the event methods.
     EventRef(detail::BlocksBuilder* owner, int dependency) noexcept : owner_(owner), dependency_(dependency) {}
     /// The listener's index in `/config`'s dependencies (the API's fn_index).
     [[nodiscard]] int fn_index() const noexcept { return dependency_; }
 
+    /// An event's input or output components.
     using Components = ComponentRef::Components;
     /// Runs after this listener finished, whatever the outcome (Gradio's `.then`).
     template <class Fn>
@@ -200,11 +212,11 @@ private:
 
 /// The components a ChatInterface placed in a Blocks, for events of your own.
 struct ChatInterfaceRef {
-    ComponentRef chatbot{};
-    ComponentRef textbox{};
+    ComponentRef chatbot{};  ///< the Chatbot showing the conversation
+    ComponentRef textbox{};  ///< the message box
     /// The conversation shown: an event output here replaces it (Gradio's `chatbot_value`).
     ComponentRef chatbot_value{};
-    std::vector<ComponentRef> additional_inputs{};
+    std::vector<ComponentRef> additional_inputs{};  ///< the additional inputs, in order
 };
 
 namespace detail {
@@ -220,25 +232,38 @@ int add_event(BlocksBuilder* owner, int component, int after, bool only_on_succe
 /// component of another Blocks, an unknown event name).
 class Blocks {
 public:
+    /// An empty page with the given settings.
     explicit Blocks(BlocksOptions options = {});
+    /// Moves the page; handles made from it stay valid.
     Blocks(Blocks&&) noexcept;
+    /// Moves the page; handles made from it stay valid.
     Blocks& operator=(Blocks&&) noexcept;
     Blocks(const Blocks&) = delete;
     Blocks& operator=(const Blocks&) = delete;
     ~Blocks();
 
-    /// Layouts: the lambda's components go inside; the scope closes when it returns or throws.
+    /// A row (Gradio's `gr.Row`). In every layout, the components `body` places go inside, and
+    /// the scope closes when it returns or throws.
     void row(const std::function<void()>& body) { row({}, body); }
+    /// A row with settings.
     void row(const Row& options, const std::function<void()>& body);
+    /// A column (Gradio's `gr.Column`).
     void column(const std::function<void()>& body) { column({}, body); }
+    /// A column with settings.
     void column(const Column& options, const std::function<void()>& body);
+    /// A group without gaps (Gradio's `gr.Group`).
     void group(const std::function<void()>& body) { group({}, body); }
+    /// A group with settings.
     void group(const Group& options, const std::function<void()>& body);
+    /// A set of tabs (Gradio's `gr.Tabs`); `body` places `tab`s.
     void tabs(const std::function<void()>& body) { tabs({}, body); }
+    /// A set of tabs with settings.
     void tabs(const Tabs& options, const std::function<void()>& body);
     /// One tab; inside `tabs`, or a set of tabs of its own is opened around it.
     void tab(const Tab& options, const std::function<void()>& body);
+    /// A collapsible section (Gradio's `gr.Accordion`).
     void accordion(const Accordion& options, const std::function<void()>& body);
+    /// A collapsible panel at the page's side (Gradio's `gr.Sidebar`).
     void sidebar(const Sidebar& options, const std::function<void()>& body);
 
     /// Places a component in the scope open now.
@@ -262,6 +287,7 @@ public:
     /// Serves the page without blocking; the returned handle stops it when destroyed.
     [[nodiscard]] Server start(LaunchOptions options = {});
 
+    /// The library's side of the page, which handles point to.
     [[nodiscard]] detail::BlocksBuilder* builder() const noexcept { return impl_.get(); }
 
 private:

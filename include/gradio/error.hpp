@@ -25,6 +25,8 @@ namespace gradio {
 /// Thread safety: a plain value type.
 class Error : public std::runtime_error {
 public:
+    /// A toast titled `title` showing `message` for `duration` seconds (`std::nullopt`: until
+    /// closed); `visible = false` shows none.
     explicit Error(const std::string& message, std::optional<double> duration = 10.0,
                    bool visible = true, std::string title = "Error")
         : std::runtime_error(message), duration_(duration), visible_(visible),
@@ -32,7 +34,9 @@ public:
 
     /// Seconds the toast stays; `std::nullopt` keeps it until closed.
     [[nodiscard]] std::optional<double> duration() const noexcept { return duration_; }
+    /// Whether the toast is shown.
     [[nodiscard]] bool visible() const noexcept { return visible_; }
+    /// The toast's title.
     [[nodiscard]] const std::string& title() const noexcept { return title_; }
 
 private:
@@ -62,17 +66,19 @@ void Warning(const std::string& message, std::optional<double> duration = 10.0, 
 void Success(const std::string& message, std::optional<double> duration = 10.0, bool visible = true,
              const std::string& title = "Success");
 
-/// Invalid options given to a constructor (e.g. `api_visibility = "secret"`).
+/// Invalid options given to a constructor (such as `api_visibility = "secret"`).
 class ConfigError : public std::invalid_argument {
 public:
     using std::invalid_argument::invalid_argument;
 };
 
-/// The server could not start, e.g. the port is already in use. `code()` has the OS error.
+/// The server could not start, for instance because the port is already in use. `code()` has the OS error.
 class LaunchError : public std::runtime_error {
 public:
+    /// What went wrong, and the OS error behind it.
     LaunchError(const std::string& message, std::error_code code)
         : std::runtime_error(message), code_(code) {}
+    /// The OS error, such as `std::errc::address_in_use`.
     [[nodiscard]] std::error_code code() const noexcept { return code_; }
 
 private:

@@ -12,4 +12,7 @@
 #include <gradio/stream.hpp>
 #include <gradio/version.hpp>
 
+/// \namespace gradio
+/// The whole API of gradio.cpp; `<gradio/gradio.hpp>` adds the short alias `gr`.
+
 namespace gr = gradio;

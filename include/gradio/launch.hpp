@@ -4,9 +4,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace gradio {
@@ -23,6 +27,41 @@ struct FileSize {
     FileSize(int n) noexcept : bytes(n > 0 ? static_cast<std::uint64_t>(n) : 0) {}
     FileSize(const char* text);
     FileSize(const std::string& text) : FileSize(text.c_str()) {}
+};
+
+/// Who may use the app (Gradio's `launch(auth=...)`): user/password pairs, or a function that
+/// says whether a user/password pair may log in. Empty: no login.
+///
+/// **Example**
+/// \code
+/// demo.launch({.auth = {{"admin", "s3cret"}}});
+/// demo.launch({.auth = [](const std::string& user, const std::string& password) { return check(user, password); }});
+/// \endcode
+/// The function is user code: it runs on the worker pool, and an exception from it refuses the
+/// login.
+struct Auth {
+    /// Answers whether `username` may log in with `password`.
+    using Check = std::function<bool(const std::string& username, const std::string& password)>;
+    Auth() = default;
+    /// Several users: `{{"admin", "s3cret"}, {"guest", "guest"}}`.
+    Auth(std::initializer_list<std::pair<std::string, std::string>> pairs) : users(pairs) {}
+    /// Several users, from a list built at run time.
+    Auth(std::vector<std::pair<std::string, std::string>> pairs) : users(std::move(pairs)) {}
+    /// One user: `{"admin", "s3cret"}`.
+    Auth(std::string username, std::string password) : users{{std::move(username), std::move(password)}} {}
+    /// A function `bool(const std::string& username, const std::string& password)`.
+    template <class F>
+        requires(std::is_invocable_r_v<bool, F&, const std::string&, const std::string&> &&
+                 !std::is_same_v<std::remove_cvref_t<F>, Auth>)
+    Auth(F check_function) : check(std::move(check_function)) {}
+
+    /// True when a login is needed.
+    [[nodiscard]] bool enabled() const noexcept { return !users.empty() || static_cast<bool>(check); }
+
+    /// User/password pairs (compared in constant time).
+    std::vector<std::pair<std::string, std::string>> users{};
+    /// The app's own check; when set, `users` is not used.
+    Check check{};
 };
 
 /// Options of `launch()` / `start()`, named after Gradio's `launch()` and `queue()` keywords.
@@ -91,6 +130,21 @@ struct LaunchOptions {
     /// `GET /v1/models` (one model per ChatInterface, named by its api_name). nullopt = env
     /// `GRADIO_OPENAI_API=1`.
     std::optional<bool> openai_api{};
+    /// Login (Gradio's `auth`): a login page, `POST /login` setting an HttpOnly, SameSite=Lax
+    /// session cookie (Secure under TLS), `GET /logout`; every other route but the page's static
+    /// files answers 401 without it. API clients log in as Gradio's do, or send
+    /// `Authorization: Bearer <user>:<password>` (pairs only). Failed attempts are limited to 10 a
+    /// minute per client (429 beyond).
+    Auth auth{};
+    /// Text shown above the login form (plain text).
+    std::optional<std::string> auth_message{};
+    /// TLS: the PEM private key and certificate (chain) files. Both set: the server speaks https
+    /// only. Either alone is a `gr::ConfigError`.
+    std::string ssl_keyfile{};
+    /// See `ssl_keyfile`.
+    std::string ssl_certfile{};
+    /// Password of an encrypted `ssl_keyfile`.
+    std::string ssl_keyfile_password{};
 };
 
 /// A running server. Move-only; destroying it stops the server (running replies are

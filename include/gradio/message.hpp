@@ -20,7 +20,7 @@ struct FileData {
     std::string url{};                    ///< URL the browser loads it from ("" when unknown)
     std::optional<std::int64_t> size{};   ///< bytes, when known
     std::string orig_name{};              ///< name the user uploaded it as
-    std::string mime_type{};              ///< e.g. "image/png", "" when unknown
+    std::string mime_type{};              ///< such as "image/png"; "" when unknown
 };
 
 /// Who wrote a message. Enumerators are spelled like the wire strings.
@@ -28,12 +28,13 @@ enum class Role { user, assistant, system };
 
 /// One part of a message's content.
 struct ContentPart {
+    /// What the part holds.
     enum class Type { text, file, component };
-    Type type = Type::text;
+    Type type = Type::text;           ///< which of the members below it fills
     std::string text{};               ///< for `Type::text`
     std::optional<FileData> file{};   ///< for `Type::file`
     std::string alt_text{};           ///< for `Type::file`
-    std::string component{};          ///< for `Type::component`: the component name, e.g. "image"
+    std::string component{};          ///< for `Type::component`: the component name, such as "image"
     std::string component_json{};     ///< for `Type::component`: its serialised value, as sent
 };
 
@@ -44,13 +45,14 @@ using MessageId = std::variant<std::int64_t, std::string>;
 /// A message with a title shows as a collapsible block; `parent_id` nests it under the thought
 /// with that `id`.
 struct Metadata {
-    std::string title{};
-    std::optional<MessageId> id{};
-    std::optional<MessageId> parent_id{};
-    std::string log{};                 ///< muted text after the title
-    std::optional<double> duration{};  ///< seconds, shown after the title
-    std::string status{};              ///< "", "pending" (spinner, open) or "done" (closed)
+    std::string title{};                   ///< the heading; "" = an ordinary message
+    std::optional<MessageId> id{};         ///< names it for `parent_id`
+    std::optional<MessageId> parent_id{};  ///< the thought it nests under
+    std::string log{};                     ///< muted text after the title
+    std::optional<double> duration{};      ///< seconds, shown after the title
+    std::string status{};                  ///< "", "pending" (spinner, open) or "done" (closed)
 
+    /// True when nothing is set: an ordinary message.
     [[nodiscard]] bool empty() const noexcept {
         return title.empty() && !id && !parent_id && log.empty() && !duration && status.empty();
     }
@@ -58,7 +60,7 @@ struct Metadata {
 
 /// A suggested reply shown as a button under the last message; clicking it sends `value`.
 struct Option {
-    std::string value{};
+    std::string value{};  ///< the message a click sends
     std::string label{};  ///< "" shows the value
 };
 
@@ -76,12 +78,12 @@ struct Option {
 /// \endcode
 /// Thread safety: a plain value type.
 struct Message {
-    Role role = Role::user;
-    std::string text{};
-    std::vector<FileData> files{};
-    std::vector<ContentPart> content{};
-    Metadata metadata{};
-    std::vector<Option> options{};  ///< suggested replies a past assistant message offered
+    Role role = Role::user;              ///< who wrote it
+    std::string text{};                  ///< the text, or for history entries the text parts joined
+    std::vector<FileData> files{};       ///< the files attached to the message being sent
+    std::vector<ContentPart> content{};  ///< every part, in order (history entries)
+    Metadata metadata{};                 ///< thought metadata of an assistant message
+    std::vector<Option> options{};       ///< suggested replies a past assistant message offered
 };
 
 /// The conversation before the current message, oldest first.
@@ -96,24 +98,24 @@ using History = std::vector<Message>;
 ///                        .options = {{.value = "Yes, that's correct.", .label = "Yes"}, {.value = "No"}}};
 /// \endcode
 struct ChatMessage {
-    std::string content{};
-    Metadata metadata{};
-    std::vector<Option> options{};
+    std::string content{};          ///< the text (Markdown)
+    Metadata metadata{};            ///< thought metadata; empty = an ordinary message
+    std::vector<Option> options{};  ///< suggested replies, shown as buttons
 };
 
 /// A file in a reply, as Gradio's file dict `{"path": ..., "alt_text": ...}`: shown with the
 /// viewer its type calls for (image, audio, video, else a download pill). `path` is a local
 /// file (copied into the app's file cache before it is served) or an http(s) URL.
 struct FileMessage {
-    std::string path{};
-    std::string alt_text{};
+    std::string path{};      ///< a local file or an http(s) URL
+    std::string alt_text{};  ///< read aloud by screen readers
 };
 
 /// One message of a reply: text, a `ChatMessage`, a file, or a component shown in the bubble.
 using ReplyItem = std::variant<std::string, ChatMessage, FileMessage, Image, Audio, Video, File, HTML, Code, Markdown>;
 
 /// What a chat function returns or yields: text, one `ChatMessage`, several messages for one
-/// turn (e.g. a thought, then the answer), a file or media component, or a list mixing them
+/// turn (a thought, then the answer), a file or media component, or a list mixing them
 /// (`gr::Reply::Items`). Converts implicitly from each.
 ///
 /// **Example**
@@ -124,25 +126,42 @@ using ReplyItem = std::variant<std::string, ChatMessage, FileMessage, Image, Aud
 /// \endcode
 class Reply {
 public:
+    /// Several messages for one turn.
     using Messages = std::vector<ChatMessage>;
+    /// A list mixing text, messages, files and components.
     using Items = std::vector<ReplyItem>;
+    /// Empty text.
     Reply() = default;
+    /// Text.
     Reply(const char* text) : value_(std::string(text)) {}
+    /// Text.
     Reply(std::string text) : value_(std::move(text)) {}
+    /// One message with extras.
     Reply(ChatMessage message) : value_(std::move(message)) {}
+    /// Several messages for one turn.
     Reply(Messages messages) : value_(std::move(messages)) {}
+    /// A list mixing text, messages, files and components.
     Reply(Items items) : value_(std::move(items)) {}
+    /// A file.
     Reply(FileMessage file) : value_(ReplyItem(std::move(file))) {}
+    /// An image.
     Reply(Image c) : value_(ReplyItem(std::move(c))) {}
+    /// An audio player.
     Reply(Audio c) : value_(ReplyItem(std::move(c))) {}
+    /// A video player.
     Reply(Video c) : value_(ReplyItem(std::move(c))) {}
+    /// A file to download.
     Reply(File c) : value_(ReplyItem(std::move(c))) {}
+    /// HTML.
     Reply(HTML c) : value_(ReplyItem(std::move(c))) {}
+    /// Highlighted code.
     Reply(Code c) : value_(ReplyItem(std::move(c))) {}
+    /// Markdown.
     Reply(Markdown c) : value_(ReplyItem(std::move(c))) {}
 
     /// A single file or component is the `ReplyItem` alternative.
     using Value = std::variant<std::string, ChatMessage, Messages, Items, ReplyItem>;
+    /// What it holds.
     [[nodiscard]] const Value& value() const noexcept { return value_; }
 
 private:

@@ -36,7 +36,10 @@ namespace gradio {
 template <class T>
 class Generator {
 public:
+    /// The coroutine's promise, as C++ requires of a coroutine's return type; the compiler
+    /// calls it, apps never do.
     struct promise_type {
+        /// \cond
         std::optional<T> current;
         std::exception_ptr error;
 
@@ -52,10 +55,13 @@ public:
         }
         void return_void() noexcept {}
         void unhandled_exception() noexcept { error = std::current_exception(); }
+        /// \endcond
     };
 
     Generator() = default;
+    /// Takes over `other`'s coroutine; `other` is left empty.
     Generator(Generator&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    /// Destroys this one's coroutine and takes over `other`'s; `other` is left empty.
     Generator& operator=(Generator&& other) noexcept {
         if (this != &other) {
             reset();

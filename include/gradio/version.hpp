@@ -2,8 +2,11 @@
 /// \file version.hpp
 /// The library version and the Gradio version whose wire protocol it speaks.
 
+/// Major version of gradio.cpp, for the preprocessor (see `gradio::version`).
 #define GR_VERSION_MAJOR 0
+/// Minor version of gradio.cpp.
 #define GR_VERSION_MINOR 1
+/// Patch version of gradio.cpp.
 #define GR_VERSION_PATCH 0
 
 namespace gradio {

@@ -14,8 +14,12 @@
 
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <sys/socket.h>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -36,8 +40,15 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
+
+// The TCP layer under a plain or TLS stream: timeouts and the socket live there.
+template <class Stream>
+beast::tcp_stream& lowest(Stream& stream) {
+    return beast::get_lowest_layer(stream);
+}
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
@@ -136,6 +147,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::size_t max_connections = 0;
     std::size_t refuse_budget = 0;
     std::atomic<std::size_t> refusing{0};
+    std::unique_ptr<asio::ssl::context> tls;  // set: every connection speaks TLS
 
     void wake(const std::shared_ptr<Connection>& c) {
         c->notified = true;
@@ -143,7 +155,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     }
 
     // `head`: the answer to a HEAD request: the GET's headers and Content-Length, no body.
-    asio::awaitable<void> write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive,
+    template <class Stream>
+    asio::awaitable<void> write_response(Stream& stream, Response& response, unsigned version, bool keep_alive,
                                          bool head = false) {
         bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
         res.set(bhttp::field::content_type, response.content_type);
@@ -153,21 +166,22 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         res.keep_alive(keep_alive);
         res.prepare_payload();
         if (head) res.content_length(length);
-        stream.expires_after(options.write_timeout);
+        lowest(stream).expires_after(options.write_timeout);
         co_await bhttp::async_write(stream, res, use_tuple);
     }
 
     // A file from disk, a piece at a time (a video is never whole in memory). False when the
     // client went away or the file could not be read (the connection is then closed: the
     // promised Content-Length cannot be kept).
-    asio::awaitable<bool> write_file(beast::tcp_stream& stream, FileResponse& file, unsigned version, bool keep_alive, bool head) {
+    template <class Stream>
+    asio::awaitable<bool> write_file(Stream& stream, FileResponse& file, unsigned version, bool keep_alive, bool head) {
         bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(file.status), version};
         res.set(bhttp::field::content_type, file.content_type);
         for (auto& [k, v] : file.headers) res.insert(k, v);
         res.content_length(file.length);
         res.keep_alive(keep_alive);
         bhttp::response_serializer<bhttp::empty_body> serializer(res);
-        stream.expires_after(options.write_timeout);
+        lowest(stream).expires_after(options.write_timeout);
         auto header = co_await bhttp::async_write_header(stream, serializer, use_tuple);
         if (std::get<0>(header)) co_return false;
         if (head) co_return keep_alive;
@@ -180,7 +194,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 log::warn("a served file could not be read", {{"error", got < 0 ? std::strerror(errno) : "it got shorter"}});
                 co_return false;
             }
-            stream.expires_after(options.write_timeout);
+            lowest(stream).expires_after(options.write_timeout);
             auto wrote = co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), use_tuple);
             if (std::get<0>(wrote)) co_return false;
             sent += static_cast<std::uint64_t>(got);
@@ -191,7 +205,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     // Detects a client that goes away while its stream is idle, without a read buffer per
     // stream: wait for readability, then EOF (nothing available) means the peer closed. Bytes
     // it sends meanwhile (a pipelined request) are kept for the next read.
-    asio::awaitable<bool> watch_for_close(tcp::socket& socket, beast::flat_buffer& buffer) {
+    asio::awaitable<bool> watch_for_close(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+        tcp::socket& socket = stream.socket();
         while (true) {
             auto wait_result = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
             beast::error_code ec = std::get<0>(wait_result);
@@ -202,6 +217,23 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             if (ec) co_return false;
             buffer.commit(got);
         }
+    }
+
+    // Over TLS the bytes are records only the TLS engine may read (a write of ours may be under
+    // way in it). A client leaving sends an alert (close_notify, record type 21) or just closes;
+    // both are seen by peeking. Application data (a pipelined request) is left for the next read:
+    // from then on only a failed write notices that the client went away.
+    asio::awaitable<bool> watch_for_close(TlsStream& stream, beast::flat_buffer&) {
+        tcp::socket& socket = lowest(stream).socket();
+        auto wait_result = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
+        beast::error_code ec = std::get<0>(wait_result);
+        const std::size_t available = ec ? 0 : socket.available(ec);
+        if (ec || available == 0) co_return false;
+        unsigned char record_type = 0;
+        if (::recv(socket.native_handle(), &record_type, 1, MSG_PEEK | MSG_DONTWAIT) != 1 || record_type == 21) co_return false;
+        asio::steady_timer forever(socket.get_executor(), asio::steady_timer::time_point::max());
+        co_await forever.async_wait(use_tuple);
+        co_return false;
     }
 
     // Output from this size on is sent from where it is (write_chunk), not copied into `wire`.
@@ -217,8 +249,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         wire.append("\r\n");
     }
 
-    asio::awaitable<bool> write_wire(beast::tcp_stream& stream, std::string& wire) {
-        stream.expires_after(options.write_timeout);
+    template <class Stream>
+    asio::awaitable<bool> write_wire(Stream& stream, std::string& wire) {
+        lowest(stream).expires_after(options.write_timeout);
         auto result = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
         wire.clear();
         co_return !std::get<0>(result);
@@ -227,7 +260,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     // Sends `wire`, then `data` with `pieces` in it as one chunk (and the last chunk when
     // `last`), in one gathered write: a large frame (a long conversation) goes out from where
     // it is, without being copied again.
-    asio::awaitable<bool> write_chunk(beast::tcp_stream& stream, std::string& wire, std::string_view data,
+    template <class Stream>
+    asio::awaitable<bool> write_chunk(Stream& stream, std::string& wire, std::string_view data,
                                       const std::vector<StreamSource::Piece>& pieces, bool last) {
         std::size_t total = data.size();
         for (const auto& p : pieces) total += p.text->size();
@@ -245,7 +279,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         }
         if (at < data.size()) buffers.push_back(asio::buffer(data.substr(at)));
         buffers.push_back(asio::buffer(end));
-        stream.expires_after(options.write_timeout);
+        lowest(stream).expires_after(options.write_timeout);
         auto result = co_await asio::async_write(stream, buffers, use_tuple);
         wire.clear();
         co_return !std::get<0>(result);
@@ -268,7 +302,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
     // `wire` starts with the response header, sent together with the first data; with
     // `deferred_head`, the header is made (and sent) only once the source has output.
-    asio::awaitable<bool> pump(beast::tcp_stream& stream, StreamSource& source, Connection& conn, std::string wire,
+    template <class Stream>
+    asio::awaitable<bool> pump(Stream& stream, StreamSource& source, Connection& conn, std::string wire,
                                std::function<std::string(StreamSource&)> deferred_head = {}) {
         std::string out;
         std::vector<StreamSource::Piece> pieces;
@@ -279,7 +314,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             if (conn.closing && state == StreamSource::Poll::wait) state = StreamSource::Poll::done;
             if (deferred_head) {
                 if (out.empty() && pieces.empty() && state == StreamSource::Poll::wait) {
-                    stream.expires_never();
+                    lowest(stream).expires_never();
                     conn.wake.expires_after(options.heartbeat);
                     if (!conn.notified.exchange(false)) co_await conn.wake.async_wait(use_tuple);
                     continue;
@@ -300,7 +335,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             }
             if (state == StreamSource::Poll::done) co_return true;
             if (state == StreamSource::Poll::ready || conn.notified.exchange(false)) continue;
-            stream.expires_never();
+            lowest(stream).expires_never();
             conn.wake.expires_after(options.heartbeat);
             auto wait_result = co_await conn.wake.async_wait(use_tuple);
             if (!std::get<0>(wait_result)) {  // a whole interval without data: keep the connection alive
@@ -323,7 +358,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         return header + "\r\n";
     }
 
-    asio::awaitable<bool> write_stream(beast::tcp_stream& stream, beast::flat_buffer& buffer, StreamResponse& reply,
+    template <class Stream>
+    asio::awaitable<bool> write_stream(Stream& stream, beast::flat_buffer& buffer, StreamResponse& reply,
                                        unsigned version, const std::shared_ptr<Connection>& conn) {
         std::string header = reply.defer_head ? std::string() : stream_head(reply, version, reply.status, reply.content_type);
         std::function<std::string(StreamSource&)> deferred;
@@ -338,7 +374,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             if (auto c = weak.lock()) self->wake(c);
         });
         auto outcome = co_await (pump(stream, *reply.source, *conn, std::move(header), std::move(deferred)) ||
-                                 watch_for_close(stream.socket(), buffer));
+                                 watch_for_close(stream, buffer));
         reply.source->set_waker({});
         const bool finished = outcome.index() == 0 && std::get<0>(outcome);
         if (!finished) reply.source->on_disconnect();
@@ -385,9 +421,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
     // Lingering close: read and drop what the client is still sending, so that closing does
     // not reset the connection before it has read our answer.
-    asio::awaitable<void> linger(beast::tcp_stream& stream) {
-        shutdown_send(stream.socket());
-        stream.expires_after(std::chrono::seconds(2));
+    template <class Stream>
+    asio::awaitable<void> linger(Stream& stream) {
+        shutdown_send(lowest(stream).socket());
+        lowest(stream).expires_after(std::chrono::seconds(2));
         std::vector<char> sink(64 * 1024);
         for (std::size_t drained = 0; drained < (64u << 20);) {
             // (no structured bindings on co_await results: g++ 12 miscompiles them in coroutines)
@@ -422,8 +459,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     // Feeds a body to `sink` as it arrives, in pieces of up to 64 KiB: an upload is never whole
     // in memory. Each read gets the request timeout (a slow upload that keeps sending is fine;
     // one that stalls is dropped).
-    template <class HeadParser>
-    asio::awaitable<ReadResult> read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer, HeadParser& head, BodySink& sink,
+    template <class Stream, class HeadParser>
+    asio::awaitable<ReadResult> read_into_sink(Stream& stream, beast::flat_buffer& buffer, HeadParser& head, BodySink& sink,
                                                ReadResult result) {
         std::vector<char> chunk(64 * 1024);
         bool refused = false;
@@ -439,7 +476,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 remaining -= buffered;
             }
             while (remaining > 0 && !refused) {
-                stream.expires_after(options.request_timeout);
+                lowest(stream).expires_after(options.request_timeout);
                 const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
                 auto read = co_await stream.async_read_some(asio::buffer(chunk.data(), want), use_tuple);
                 ec = std::get<0>(read);
@@ -461,7 +498,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             while (!parser.is_done()) {
                 parser.get().body().data = chunk.data();
                 parser.get().body().size = chunk.size();
-                stream.expires_after(options.request_timeout);
+                lowest(stream).expires_after(options.request_timeout);
                 auto read = co_await bhttp::async_read_some(stream, buffer, parser, use_tuple);
                 ec = std::get<0>(read);
                 if (ec == bhttp::error::need_buffer) ec = {};
@@ -486,14 +523,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     }
 
     // Reads one request: its head, then its body whole, or into the sink its route gives.
-    asio::awaitable<ReadResult> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+    template <class Stream>
+    asio::awaitable<ReadResult> read_request(Stream& stream, beast::flat_buffer& buffer) {
         ReadResult result;
         bhttp::request_parser<bhttp::empty_body> head;
         head.header_limit(static_cast<std::uint32_t>(options.max_header_size));
         // No body limit on the head: Beast would refuse a Content-Length above its 1 MiB default
         // before the route is known. The route's limit is set once the body parser exists.
         head.body_limit(boost::none);
-        stream.expires_after(options.request_timeout);
+        lowest(stream).expires_after(options.request_timeout);
         beast::error_code ec;
         // Beast may throw while parsing (a 64 KiB trailer field: std::length_error); that is
         // a bad request from this client, never a reason to take the process down.
@@ -554,7 +592,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         co_return result;
     }
 
-    asio::awaitable<void> serve_requests(beast::tcp_stream& stream, const std::shared_ptr<Connection>& conn, std::string remote) {
+    template <class Stream>
+    asio::awaitable<void> serve_requests(Stream& stream, const std::shared_ptr<Connection>& conn, std::string remote) {
         beast::flat_buffer buffer(options.max_header_size + read_buffer_slack);
         while (!conn->closing) {
             const auto started = std::chrono::steady_clock::now();
@@ -608,13 +647,29 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         }
     }
 
+    // The TLS handshake, within the request timeout. Plain HTTP sent to the https port gets a
+    // readable 400 (as nginx answers it) rather than a reset.
+    asio::awaitable<bool> handshake(TlsStream& stream) {
+        lowest(stream).expires_after(options.request_timeout);
+        auto result = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+        const beast::error_code ec = std::get<0>(result);
+        if (!ec) co_return true;
+        if (ec.category() == asio::error::get_ssl_category() && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_HTTP_REQUEST) {
+            static const std::string body = "This server speaks HTTPS only: use an https:// URL.\n";
+            static const std::string answer = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+                                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+            co_await asio::async_write(lowest(stream), asio::buffer(answer), use_tuple);
+        } else {
+            log::debug("TLS handshake failed", {{"error", ec.message()}});
+        }
+        co_return false;
+    }
+
     asio::awaitable<void> serve(tcp::socket socket) {
         auto conn = std::make_shared<Connection>(socket.get_executor());
         beast::error_code ignored;
         auto peer = socket.remote_endpoint(ignored);
         std::string remote = ignored ? std::string{} : peer.address().to_string();
-        beast::tcp_stream stream(std::move(socket));
-        conn->socket = &stream.socket();
         {
             std::lock_guard lock(mutex);
             connections.push_back(conn);
@@ -622,13 +677,22 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         }
         // No exception may leave a connection: it would end the process (detached coroutine).
         try {
-            co_await serve_requests(stream, conn, std::move(remote));
+            if (tls) {
+                TlsStream stream(std::move(socket), *tls);
+                conn->socket = &lowest(stream).socket();
+                if (co_await handshake(stream)) co_await serve_requests(stream, conn, std::move(remote));
+                close_socket(lowest(stream).socket());
+            } else {
+                beast::tcp_stream stream(std::move(socket));
+                conn->socket = &stream.socket();
+                co_await serve_requests(stream, conn, std::move(remote));
+                close_socket(stream.socket());
+            }
         } catch (const std::exception& e) {
             log::error("connection failed", {{"error", e.what()}});
         } catch (...) {
             log::error("connection failed with a non-std exception");
         }
-        close_socket(stream.socket());
         conn->socket = nullptr;  // stop() may still have a close queued for it on this strand
         std::lock_guard lock(mutex);
         connections.erase(conn->position);
@@ -637,22 +701,33 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
     // Over the connection limit: answer 503 at once rather than queueing or blocking, then
     // close lingering (draining what the client sends) so the answer is not reset under it.
+    template <class Stream>
+    asio::awaitable<void> send_busy(Stream& stream) {
+        Response busy = error_response(503, "The server has too many open connections; try again shortly.");
+        busy.headers.emplace_back("Retry-After", "1");
+        co_await write_response(stream, busy, 11, false);
+        shutdown_send(lowest(stream).socket());
+        lowest(stream).expires_after(std::chrono::milliseconds(500));
+        std::array<char, 4096> discard{};
+        for (int i = 0; i < 16; ++i) {
+            auto result = co_await stream.async_read_some(asio::buffer(discard), use_tuple);
+            if (std::get<0>(result)) break;
+        }
+    }
+
     asio::awaitable<void> refuse(tcp::socket socket) {
-        beast::tcp_stream stream(std::move(socket));
         try {
-            Response busy = error_response(503, "The server has too many open connections; try again shortly.");
-            busy.headers.emplace_back("Retry-After", "1");
-            co_await write_response(stream, busy, 11, false);
-            shutdown_send(stream.socket());
-            stream.expires_after(std::chrono::milliseconds(500));
-            std::array<char, 4096> discard{};
-            for (int i = 0; i < 16; ++i) {
-                auto result = co_await stream.async_read_some(asio::buffer(discard), use_tuple);
-                if (std::get<0>(result)) break;
+            if (tls) {
+                TlsStream stream(std::move(socket), *tls);
+                if (co_await handshake(stream)) co_await send_busy(stream);
+                close_socket(lowest(stream).socket());
+            } else {
+                beast::tcp_stream stream(std::move(socket));
+                co_await send_busy(stream);
+                close_socket(stream.socket());
             }
         } catch (...) {
         }
-        close_socket(stream.socket());
         --refusing;
     }
 
@@ -699,8 +774,41 @@ HttpServer::HttpServer(ServerOptions options, Handler handler, Offloader offload
 
 HttpServer::~HttpServer() { stop(); }
 
+namespace {
+
+std::string openssl_reason(const beast::error_code& ec) {
+    std::string why = ec.message();
+    return why.empty() ? "error " + std::to_string(ec.value()) : why;
+}
+
+// A server context for TLS 1.2 and 1.3 with the certificate chain and key of `options`.
+std::unique_ptr<asio::ssl::context> tls_context(const ServerOptions& options) {
+    auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                         asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    if (!options.tls_key_password.empty())
+        context->set_password_callback([password = options.tls_key_password](std::size_t, asio::ssl::context::password_purpose) {
+            return password;
+        });
+    beast::error_code ec;
+    context->use_certificate_chain_file(options.tls_certfile, ec);
+    if (ec) throw LaunchError("Cannot use ssl_certfile \"" + options.tls_certfile + "\": " + openssl_reason(ec) + ".", ec);
+    context->use_private_key_file(options.tls_keyfile, asio::ssl::context::pem, ec);
+    if (ec)
+        throw LaunchError("Cannot use ssl_keyfile \"" + options.tls_keyfile + "\": " + openssl_reason(ec) +
+                              (options.tls_key_password.empty() ? " (is it encrypted? set ssl_keyfile_password)." : "."),
+                          ec);
+    if (SSL_CTX_check_private_key(context->native_handle()) != 1)
+        throw LaunchError("ssl_keyfile \"" + options.tls_keyfile + "\" is not the key of ssl_certfile \"" + options.tls_certfile + "\".",
+                          std::make_error_code(std::errc::invalid_argument));
+    return context;
+}
+
+}  // namespace
+
 void HttpServer::start() {
     auto& impl = *impl_;
+    if (!impl.options.tls_certfile.empty()) impl.tls = tls_context(impl.options);
     beast::error_code ec;
     auto address = asio::ip::make_address(impl.options.host == "localhost" ? "127.0.0.1" : impl.options.host, ec);
     if (ec) throw LaunchError("Cannot listen on \"" + impl.options.host + "\": not an IP address.", ec);

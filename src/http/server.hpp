@@ -23,6 +23,10 @@ struct ServerOptions {
     int io_threads = 1;
     // Beyond it: 503 + Retry-After, at once. Lowered at start to fit RLIMIT_NOFILE.
     std::size_t max_connections = 20000;
+    // TLS (PEM files): set = https only.
+    std::string tls_certfile;
+    std::string tls_keyfile;
+    std::string tls_key_password;
 };
 
 // Runs `work` on the worker pool (`user_code`) or on the pool of the library's quick steps.
@@ -36,7 +40,8 @@ public:
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    // Binds and starts the I/O threads. Throws gradio::LaunchError (e.g. port in use).
+    // Binds and starts the I/O threads. Throws gradio::LaunchError (e.g. port in use, a TLS file
+    // that cannot be used).
     void start();
     [[nodiscard]] std::uint16_t port() const noexcept;
     // Stops accepting, ends open streams (their sources see the stop), closes connections

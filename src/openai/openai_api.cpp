@@ -213,6 +213,11 @@ private:
 
 }  // namespace
 
+http::Response GradioApi::openai_unauthorized() {
+    return openai_error(401, "This app needs a login: use \"<user>:<password>\" (or a token from POST /login) as the API key.",
+                        "invalid_request_error", nullptr, "invalid_api_key");
+}
+
 http::Reply GradioApi::openai_route(const http::Request& request, std::string_view path) {
     const bool get = request.method == "GET" || request.method == "HEAD";
     if (path == "/v1/models") {

@@ -1,5 +1,6 @@
 #include "protocol/api.hpp"
 
+#include "auth/login_gate.hpp"
 #include "files/serve.hpp"
 #include "files/upload.hpp"
 
@@ -281,9 +282,53 @@ std::string GradioApi::root_url(const http::Request& request) const {
     return std::string(https ? "https://" : "http://") + std::string(host);
 }
 
+std::string GradioApi::client_address(const http::Request& request) const {
+    if (!from_trusted_proxy(request)) return request.remote_address;
+    // The last X-Forwarded-For entry is the one our proxy appended: the address it saw.
+    std::string_view forwarded = request.header("x-forwarded-for");
+    if (auto comma = forwarded.rfind(','); comma != std::string_view::npos) forwarded.remove_prefix(comma + 1);
+    while (!forwarded.empty() && forwarded.front() == ' ') forwarded.remove_prefix(1);
+    while (!forwarded.empty() && forwarded.back() == ' ') forwarded.remove_suffix(1);
+    return forwarded.empty() || forwarded.size() > 64 ? request.remote_address : std::string(forwarded);
+}
+
+std::string GradioApi::root_path(const http::Request&) const { return "/"; }
+
+std::optional<http::Reply> GradioApi::login_routes(http::Request& request, std::string_view path) {
+    auth::LoginGate* gate = options_.login;
+    if (path == "/login") {
+        if (request.method != "POST") return error_response(405, "Method Not Allowed");
+        if (!gate) {  // Gradio: no auth, nothing to log in to
+            http::Response r{302, "text/plain; charset=utf-8", "", {{"Location", root_path(request)}}};
+            return r;
+        }
+        std::string client = client_address(request);
+        if (!gate->needs_user_code()) return gate->login(request, client);
+        // The app's check function is user code: never on an I/O thread.
+        return http::Offload{[gate, request, client] { return gate->login(request, client); }, true};
+    }
+    if (path == "/logout") {
+        if (request.method != "GET" && request.method != "HEAD") return error_response(405, "Method Not Allowed");
+        if (!gate) return http::Response{302, "text/plain; charset=utf-8", "", {{"Location", root_path(request)}}};
+        return gate->logout(request, root_path(request));
+    }
+    const bool needs_login = path == "/config" || starts_with(path, "/gradio_api/") || starts_with(path, "/v1/");
+    if (path == "/login_check") {
+        if (!gate || gate->user_of(request, client_address(request))) return json_response("null");
+        return gate->unauthorized();
+    }
+    if (!gate || !needs_login || gate->user_of(request, client_address(request))) return std::nullopt;
+    if (starts_with(path, "/v1/"))
+        return openai_unauthorized();
+    return gate->unauthorized();
+}
+
 http::Reply GradioApi::handle(http::Request& request) {
     if (auto refused = check_request(request)) return std::move(*refused);
-    http::Reply reply = route(request);
+    std::string_view path = request.path;
+    if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    auto gated = login_routes(request, path);
+    http::Reply reply = gated ? std::move(*gated) : route(request);
     if (request.method == "HEAD") {
         // The headers a GET would get, never a body (a stream included).
         if (auto* stream = std::get_if<http::StreamResponse>(&reply)) {
@@ -328,6 +373,8 @@ http::BodyDecision GradioApi::body_route(http::Request& head) {
         return r;
     };
     if (auto refused = check_request(head)) return with_headers(std::move(*refused));
+    if (options_.login && !options_.login->user_of(head, client_address(head)))
+        return with_headers(options_.login->unauthorized());
     if (!options_.files || !options_.uploads) return with_headers(error_response(503, "This server takes no uploads."));
     http::BodyDecision decision = files::upload_body(head, *options_.files, *options_.uploads);
     if (auto* r = std::get_if<http::Response>(&decision)) return with_headers(std::move(*r));

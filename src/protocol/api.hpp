@@ -22,6 +22,9 @@ namespace gradio::detail::files {
 class FileCache;
 class UploadTracker;
 }
+namespace gradio::detail::auth {
+class LoginGate;
+}
 
 namespace gradio::detail {
 
@@ -41,6 +44,8 @@ struct ApiOptions {
     files::FilePolicy file_policy;
     // POST /v1/chat/completions and GET /v1/models (LaunchOptions::openai_api).
     bool openai_api = false;
+    // Login (LaunchOptions::auth); none: every route is open.
+    auth::LoginGate* login = nullptr;
 };
 
 class GradioApi {
@@ -57,6 +62,13 @@ public:
 
 private:
     http::Reply route(http::Request& request);
+    // /login, /logout, /login_check, and the 401 for a route that needs a login it lacks;
+    // nullopt to go on to route().
+    std::optional<http::Reply> login_routes(http::Request& request, std::string_view path);
+    // Who is asking, for rate limits: the peer, or the address a trusted proxy forwarded.
+    [[nodiscard]] std::string client_address(const http::Request& request) const;
+    // The app's root as the client sees it ("/" or the proxy's sub-path + "/").
+    [[nodiscard]] std::string root_path(const http::Request& request) const;
     // Refusals that apply to every route (Host, preflight, content type); nullopt to go on.
     [[nodiscard]] std::optional<http::Response> check_request(const http::Request& request) const;
     [[nodiscard]] bool host_allowed(std::string_view host_header) const;
@@ -75,6 +87,8 @@ private:
     // The OpenAI-compatible routes under /v1 (src/openai/openai_api.cpp).
     http::Reply openai_route(const http::Request& request, std::string_view path);
     http::Reply openai_completions(const http::Request& request);
+    // 401 in OpenAI's format, for a /v1 request that is not logged in.
+    static http::Response openai_unauthorized();
     // Queues an event; returns the {"event_id"} answer or the 4xx/503 error. `call_api`: a
     // /call event, whose result GET /call/<api>/<event_id> reads.
     http::Response enqueue(const Dependency& dep, json::array data, json::value event_data,

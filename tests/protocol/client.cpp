@@ -59,10 +59,12 @@ struct SseStream::Impl {
     bool ended = false;
 };
 
-SseStream::SseStream(std::uint16_t port, const std::string& target) : impl_(std::make_unique<Impl>()) {
+SseStream::SseStream(std::uint16_t port, const std::string& target, const std::map<std::string, std::string>& headers)
+    : impl_(std::make_unique<Impl>()) {
     impl_->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     http::request<http::empty_body> req{http::verb::get, target, 11};
     req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+    for (const auto& [name, value] : headers) req.set(name, value);
     http::write(impl_->socket, req);
     impl_->parser.body_limit(boost::none);
     http::read_header(impl_->socket, impl_->buffer, impl_->parser);

@@ -27,7 +27,7 @@ HttpResult post_json(std::uint16_t port, const std::string& target, const std::s
 // One SSE response read incrementally.
 class SseStream {
 public:
-    SseStream(std::uint16_t port, const std::string& target);
+    SseStream(std::uint16_t port, const std::string& target, const std::map<std::string, std::string>& headers = {});
     ~SseStream();
     SseStream(const SseStream&) = delete;
     SseStream& operator=(const SseStream&) = delete;

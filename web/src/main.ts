@@ -3,6 +3,7 @@
 import "./styles.css";
 import { mount } from "svelte";
 import App from "./App.svelte";
+import Login from "./components/Login.svelte";
 import { apiBaseFor, GradioClient } from "./api/client";
 import { Runner } from "./api/runner";
 import type { AppConfig } from "./api/types";
@@ -23,12 +24,23 @@ function applyBodyColors(css: Record<string, string> | undefined): void {
   set("--app-fg-dark", css.body_text_color_dark);
 }
 
-async function loadConfig(status: HTMLElement): Promise<AppConfig> {
+// null: the app needs a login first (the form is shown instead).
+async function loadConfig(status: HTMLElement, target: HTMLElement): Promise<AppConfig | null> {
   const url = new URL("./config", location.href).href;
   for (let attempt = 0; ; attempt++) {
     try {
       const res = await fetch(url, { cache: "no-store" });
       if (res.ok) return (await res.json()) as AppConfig;
+      if (res.status === 401) {
+        const detail = (await res.json().catch(() => null))?.detail;
+        const message = typeof detail?.auth_message === "string" ? detail.auth_message : null;
+        target.textContent = "";
+        mount(Login, {
+          target,
+          props: { message, loginUrl: new URL("./login", location.href).href, onLoggedIn: () => location.reload() },
+        });
+        return null;
+      }
       status.textContent = `The server answered ${res.status} for ./config. Retrying…`;
     } catch {
       status.textContent = "Cannot reach the server. Retrying…";
@@ -41,7 +53,8 @@ async function boot(): Promise<void> {
   initTheme();
   const target = document.getElementById("app")!;
   const status = document.getElementById("boot-status") ?? target;
-  const config = await loadConfig(status);
+  const config = await loadConfig(status, target);
+  if (!config) return;
   setTranslations(config.i18n_translations);
   document.title = translate(config.title) || "Gradio";
   applyBodyColors(config.body_css);

@@ -46,7 +46,7 @@ export async function startServer(binary, { timeoutMs = 15000, env = {} } = {}) 
     }, timeoutMs);
     const onData = (chunk) => {
       output += chunk.toString();
-      const m = output.match(/Running on local URL:\s+(http:\/\/[^\s]+)/);
+      const m = output.match(/Running on local URL:\s+(https?:\/\/[^\s]+)/);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1].replace(/\/$/, ""));

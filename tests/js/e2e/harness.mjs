@@ -61,7 +61,7 @@ export async function startExample(name, { timeoutMs = 15000, port = 0, front: r
     const timer = setTimeout(() => reject(new Error(`${name} printed no URL within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk) => {
       output += chunk.toString();
-      const m = output.match(/\* Running on local URL:\s+(http:\/\/127\.0\.0\.1:\d+)/);
+      const m = output.match(/\* Running on local URL:\s+(https?:\/\/127\.0\.0\.1:\d+)/);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1]);
