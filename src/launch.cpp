@@ -5,9 +5,11 @@
 #include <cstdlib>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <thread>
 
 #include <gradio/chat_interface.hpp>
 #include <gradio/error.hpp>
+#include <gradio/version.hpp>
 
 #include "chat_app.hpp"
 #include "log/log.hpp"
@@ -93,10 +95,36 @@ files::FilePolicy file_policy(const App& app, const files::FileCache& cache, con
     return policy;
 }
 
-bool openai_enabled(const LaunchOptions& options) {
-    if (options.openai_api) return *options.openai_api;
-    const char* env = std::getenv("GRADIO_OPENAI_API");
+// An opt-in: the option when set, else the environment variable ("1" or "true").
+bool switched_on(const std::optional<bool>& option, const char* variable) {
+    if (option) return *option;
+    const char* env = std::getenv(variable);
     return env && (std::string_view(env) == "1" || std::string_view(env) == "true");
+}
+
+// root_path (or env GRADIO_ROOT_PATH) as "" or "/a/b": a path, no trailing slash.
+std::string root_path_of(const LaunchOptions& options) {
+    std::string path = options.root_path;
+    if (path.empty())
+        if (const char* env = std::getenv("GRADIO_ROOT_PATH")) path = env;
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    if (path.empty()) return path;
+    const bool bad_char = path.find_first_of(" \t\r\n\"'<>?#\\") != std::string::npos;
+    if (path.front() != '/' || path.starts_with("//") || bad_char || path.size() > 256)
+        throw ConfigError("[gr.launch.6] root_path must be a path such as \"/chat-app\" (no scheme, host, query or spaces), got \"" +
+                          path + "\"");
+    return path;
+}
+
+std::vector<std::string> function_labels(const App& app) {
+    std::vector<std::string> labels;
+    for (const auto& d : app.dependencies) {
+        if (labels.size() <= static_cast<std::size_t>(d.id)) labels.resize(static_cast<std::size_t>(d.id) + 1);
+        labels[static_cast<std::size_t>(d.id)] = d.api_name.empty() ? "fn_" + std::to_string(d.id) : d.api_name;
+    }
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        if (labels[i].empty()) labels[i] = "fn_" + std::to_string(i);
+    return labels;
 }
 
 void configure_log(const LaunchOptions& options) {
@@ -133,9 +161,18 @@ ServerImpl::ServerImpl(std::shared_ptr<const App> app, const LaunchOptions& opti
         login.secure_cookie = tls;
         login_ = std::make_unique<auth::LoginGate>(std::move(login));
     }
+    const bool openai = switched_on(options.openai_api, "GRADIO_OPENAI_API");
     ApiOptions api_options{execute,        options.web_dir, is_loopback_address(host), options.allowed_hosts,
                            options.trusted_proxies, files_.get(), &uploads_, file_policy(*app_, *files_, options),
-                           openai_enabled(options), login_.get()};
+                           openai, login_.get(), tls, root_path_of(options), {}};
+    if (switched_on(options.metrics, "GRADIO_METRICS")) {
+        metrics_ = std::make_unique<Metrics>(function_labels(*app_));
+        queue_->set_metrics(metrics_.get());
+        api_options.metrics = [this] { return metrics_->render(http_->counters()); };
+    }
+    if (login_) features_.emplace_back("login required");
+    if (openai) features_.emplace_back("OpenAI API at /v1");
+    if (metrics_) features_.emplace_back("metrics at /metrics");
     api_ = std::make_unique<GradioApi>(*app_, *queue_, sessions_, std::move(api_options));
     http::ServerOptions http_options;
     http_options.host = host;
@@ -186,6 +223,15 @@ void ServerImpl::stop() noexcept {
     stopped_cv_.notify_all();
 }
 
+bool ServerImpl::shutdown(std::chrono::milliseconds timeout) {
+    queue_->drain();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    bool idle = queue_->idle();
+    while (!idle && std::chrono::steady_clock::now() < deadline && !wait_for(std::chrono::milliseconds(20))) idle = queue_->idle();
+    stop();
+    return idle;
+}
+
 void ServerImpl::wait() {
     std::unique_lock lock(mutex_);
     stopped_cv_.wait(lock, [this] { return stopped_; });
@@ -219,6 +265,11 @@ void Server::stop() noexcept {
 }
 void Server::wait() {
     if (impl_) impl_->wait();
+}
+std::vector<std::string> Server::features() const { return impl_ ? impl_->features() : std::vector<std::string>{}; }
+bool Server::shutdown(double timeout_s) {
+    if (!impl_) return true;
+    return impl_->shutdown(std::chrono::milliseconds(static_cast<long>(std::max(0.0, timeout_s) * 1000)));
 }
 
 ChatInterface::ChatInterface(detail::ChatFunction fn, ChatInterfaceOptions options)
@@ -257,6 +308,7 @@ int serve_until_signal(const std::function<Server()>& start, const LaunchOptions
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGUSR2);  // ends the second-signal watcher
     pthread_sigmask(SIG_BLOCK, &signals, &previous);
     struct RestoreMask {
         sigset_t mask;
@@ -265,17 +317,34 @@ int serve_until_signal(const std::function<Server()>& start, const LaunchOptions
 
     Server server = start();
     if (!options.quiet) {
-        std::printf("* Running on local URL:  %s\n* To create a public link, put a reverse proxy in front; "
-                    "stop with Ctrl+C.\n", server.url().c_str());
+        std::printf("* Running on local URL:  %s\n", server.url().c_str());
+        std::string extras;
+        for (const auto& f : server.features()) extras += ", " + f;
+        std::printf("* gradio.cpp %s: the API is described at %s/gradio_api/info%s. Stop with Ctrl+C (running replies get "
+                    "%gs to finish).\n",
+                    gradio::version, server.url().c_str(), extras.c_str(), options.shutdown_timeout_s);
         std::fflush(stdout);
     }
     int sig = 0;
     while (sig != SIGINT && sig != SIGTERM) sig = sigwaitinfo(&signals, nullptr);
     if (!options.quiet) {
-        std::printf("* Stopping (signal %d)...\n", sig);
+        std::printf("* Stopping (signal %d): new events are refused; waiting up to %gs for running ones...\n", sig,
+                    options.shutdown_timeout_s);
         std::fflush(stdout);
     }
-    server.stop();
+    // A second signal stops at once: a thread waits for it while the drain runs.
+    std::thread second([&server, signals] {
+        int again = 0;
+        while (again != SIGINT && again != SIGTERM && again != SIGUSR2) again = sigwaitinfo(&signals, nullptr);
+        server.stop();
+    });
+    const bool clean = server.shutdown(options.shutdown_timeout_s);
+    pthread_kill(second.native_handle(), SIGUSR2);
+    second.join();
+    if (!options.quiet) {
+        std::printf(clean ? "* Stopped.\n" : "* Stopped; replies still running were cancelled.\n");
+        std::fflush(stdout);
+    }
     return 0;
 }
 

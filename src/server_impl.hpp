@@ -14,6 +14,7 @@
 #include "examples/cache_sweeper.hpp"
 #include "files/file_cache.hpp"
 #include "files/upload.hpp"
+#include "metrics/metrics.hpp"
 #include "http/server.hpp"
 #include "protocol/api.hpp"
 #include "protocol/app.hpp"
@@ -33,17 +34,23 @@ public:
     // Binds and starts serving; throws LaunchError.
     void start();
     void stop() noexcept;
+    // Refuses new events, waits up to `timeout` for the rest to finish, then stops; true if
+    // nothing was left to cancel.
+    bool shutdown(std::chrono::milliseconds timeout);
     void wait();
     // Waits at most `timeout`; true once stopped.
     bool wait_for(std::chrono::milliseconds timeout);
     [[nodiscard]] std::uint16_t port() const noexcept { return http_->port(); }
     [[nodiscard]] const std::string& host() const noexcept { return host_; }
     [[nodiscard]] bool tls() const noexcept { return tls_; }
+    // What is on, for the start-up lines: "login", "OpenAI API at /v1", ...
+    [[nodiscard]] const std::vector<std::string>& features() const noexcept { return features_; }
 
 private:
     std::shared_ptr<const App> app_;
     std::string host_;
     bool tls_ = false;
+    std::vector<std::string> features_;
     // Before the pools and the queue: events use it until they are stopped.
     std::unique_ptr<files::FileCache> files_;
     files::UploadTracker uploads_;
@@ -52,6 +59,7 @@ private:
     SessionRegistry sessions_;
     std::unique_ptr<EventQueue> queue_;
     std::unique_ptr<auth::LoginGate> login_;  // none: no login needed
+    std::unique_ptr<Metrics> metrics_;        // none: no /metrics
     std::unique_ptr<GradioApi> api_;
     std::unique_ptr<http::HttpServer> http_;
     std::unique_ptr<CacheSweeper> sweeper_;  // delete_cache over the file cache

@@ -145,6 +145,19 @@ struct LaunchOptions {
     std::string ssl_certfile{};
     /// Password of an encrypted `ssl_keyfile`.
     std::string ssl_keyfile_password{};
+    /// The sub-path a reverse proxy serves the app under, e.g. "/chat-app" (Gradio's
+    /// `root_path`): the URLs the app hands out (`/config`'s root, file URLs, the API page) start
+    /// with it. Requests may arrive with it (it is removed) or without it. A trusted proxy's
+    /// `X-Forwarded-Prefix` overrides it per request. Empty: env `GRADIO_ROOT_PATH`, else "".
+    std::string root_path{};
+    /// Prometheus metrics at `GET /metrics` (behind the login, if any): queue length and events
+    /// started/ended by outcome per function, run-time histograms, open connections and streams,
+    /// responses and bytes. nullopt = env `GRADIO_METRICS=1`.
+    std::optional<bool> metrics{};
+    /// On SIGTERM/SIGINT, `launch()` refuses new events (503) and waits this many seconds for
+    /// queued and running ones to finish before it cancels them and stops. A second signal
+    /// stops at once.
+    double shutdown_timeout_s = 10.0;
 };
 
 /// A running server. Move-only; destroying it stops the server (running replies are
@@ -168,10 +181,16 @@ public:
 
     /// The bound port (the real one when 0 was asked for).
     [[nodiscard]] std::uint16_t port() const noexcept;
-    /// "http://<host>:<port>".
+    /// "http://<host>:<port>" ("https://" under TLS).
     [[nodiscard]] std::string url() const;
+    /// What is on besides the page and the API, for logs: "login required", "OpenAI API at /v1",
+    /// "metrics at /metrics".
+    [[nodiscard]] std::vector<std::string> features() const;
     /// Stops the server; idempotent.
     void stop() noexcept;
+    /// Graceful stop: refuses new events (503 with Retry-After), waits up to `timeout_s` seconds
+    /// for queued and running ones to finish, then stops. Returns true if none had to be cancelled.
+    bool shutdown(double timeout_s);
     /// Blocks until the server has stopped (by `stop()` or SIGINT/SIGTERM when launched).
     void wait();
 

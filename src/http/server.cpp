@@ -148,6 +148,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::size_t refuse_budget = 0;
     std::atomic<std::size_t> refusing{0};
     std::unique_ptr<asio::ssl::context> tls;  // set: every connection speaks TLS
+    TransportCounters counters;
 
     void wake(const std::shared_ptr<Connection>& c) {
         c->notified = true;
@@ -167,7 +168,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         res.prepare_payload();
         if (head) res.content_length(length);
         lowest(stream).expires_after(options.write_timeout);
-        co_await bhttp::async_write(stream, res, use_tuple);
+        auto wrote = co_await bhttp::async_write(stream, res, use_tuple);
+        counters.sent(std::get<1>(wrote));
     }
 
     // A file from disk, a piece at a time (a video is never whole in memory). False when the
@@ -183,6 +185,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         bhttp::response_serializer<bhttp::empty_body> serializer(res);
         lowest(stream).expires_after(options.write_timeout);
         auto header = co_await bhttp::async_write_header(stream, serializer, use_tuple);
+        counters.sent(std::get<1>(header));
         if (std::get<0>(header)) co_return false;
         if (head) co_return keep_alive;
         std::vector<char> chunk(64 * 1024);
@@ -196,6 +199,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             }
             lowest(stream).expires_after(options.write_timeout);
             auto wrote = co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), use_tuple);
+            counters.sent(std::get<1>(wrote));
             if (std::get<0>(wrote)) co_return false;
             sent += static_cast<std::uint64_t>(got);
         }
@@ -253,6 +257,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     asio::awaitable<bool> write_wire(Stream& stream, std::string& wire) {
         lowest(stream).expires_after(options.write_timeout);
         auto result = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
+        counters.sent(std::get<1>(result));
         wire.clear();
         co_return !std::get<0>(result);
     }
@@ -281,6 +286,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         buffers.push_back(asio::buffer(end));
         lowest(stream).expires_after(options.write_timeout);
         auto result = co_await asio::async_write(stream, buffers, use_tuple);
+        counters.sent(std::get<1>(result));
         wire.clear();
         co_return !std::get<0>(result);
     }
@@ -368,6 +374,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 auto head = source.head();
                 return stream_head(reply, version, head ? head->first : reply.status, head ? head->second : reply.content_type);
             };
+        counters.open_streams.fetch_add(1, std::memory_order_relaxed);
+        struct StreamCount {
+            std::atomic<std::int64_t>& open;
+            ~StreamCount() { open.fetch_sub(1, std::memory_order_relaxed); }
+        } stream_count{counters.open_streams};
         std::weak_ptr<Connection> weak = conn;
         auto self = shared_from_this();
         reply.source->set_waker([weak, self] {
@@ -479,6 +490,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 lowest(stream).expires_after(options.request_timeout);
                 const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
                 auto read = co_await stream.async_read_some(asio::buffer(chunk.data(), want), use_tuple);
+                counters.received(std::get<1>(read));
                 ec = std::get<0>(read);
                 const std::size_t got = std::get<1>(read);
                 remaining -= got;
@@ -500,6 +512,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 parser.get().body().size = chunk.size();
                 lowest(stream).expires_after(options.request_timeout);
                 auto read = co_await bhttp::async_read_some(stream, buffer, parser, use_tuple);
+                counters.received(std::get<1>(read));
                 ec = std::get<0>(read);
                 if (ec == bhttp::error::need_buffer) ec = {};
                 const std::size_t got = chunk.size() - parser.get().body().size;
@@ -537,6 +550,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         // a bad request from this client, never a reason to take the process down.
         try {
             auto header_result = co_await bhttp::async_read_header(stream, buffer, head, use_tuple);
+            counters.received(std::get<1>(header_result));
             ec = std::get<0>(header_result);
             if (ec) {
                 result.answer = read_error(ec, options, options.max_body_size);
@@ -575,6 +589,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             parser.body_limit(options.max_body_size);
             if (!parser.is_done()) {
                 auto body_result = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+                counters.received(std::get<1>(body_result));
                 ec = std::get<0>(body_result);
             }
             if (ec) {
@@ -600,6 +615,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             ReadResult read = co_await read_request(stream, buffer);
             if (read.closed) break;
             if (read.answer) {
+                counters.response(read.answer->status);
                 const bool close = read.close_after_answer || !read.keep_alive;
                 co_await write_response(stream, *read.answer, read.version, !close);
                 if (close) {
@@ -638,6 +654,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                 status = file->status;
                 ok = co_await write_file(stream, *file, version, keep_alive && !conn->closing, request.method == "HEAD");
             }
+            counters.response(status);
             if (log::enabled(log::Level::debug)) {
                 const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
                 log::debug("request", {{"method", request.method}, {"route", request.path}, {"status", std::to_string(status)},
@@ -675,6 +692,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             connections.push_back(conn);
             conn->position = std::prev(connections.end());
         }
+        counters.open_connections.fetch_add(1, std::memory_order_relaxed);
         // No exception may leave a connection: it would end the process (detached coroutine).
         try {
             if (tls) {
@@ -694,6 +712,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             log::error("connection failed with a non-std exception");
         }
         conn->socket = nullptr;  // stop() may still have a close queued for it on this strand
+        counters.open_connections.fetch_sub(1, std::memory_order_relaxed);
         std::lock_guard lock(mutex);
         connections.erase(conn->position);
         if (connections.empty()) drained.notify_all();
@@ -860,6 +879,7 @@ void HttpServer::start() {
 }
 
 std::uint16_t HttpServer::port() const noexcept { return impl_->bound_port; }
+const TransportCounters& HttpServer::counters() const noexcept { return impl_->counters; }
 
 void HttpServer::stop() noexcept {
     auto& impl = *impl_;

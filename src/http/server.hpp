@@ -2,6 +2,8 @@
 // The HTTP/1.1 transport: Boost.Beast + Asio with C++20 coroutines. An open SSE stream is a
 // suspended coroutine and a buffer, never a thread. The only file that includes Beast.
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -29,6 +31,20 @@ struct ServerOptions {
     std::string tls_key_password;
 };
 
+// What the transport counts, always (an atomic add each): read by the metrics route.
+struct TransportCounters {
+    std::atomic<std::uint64_t> bytes_received{0};
+    std::atomic<std::uint64_t> bytes_sent{0};
+    std::atomic<std::int64_t> open_connections{0};
+    std::atomic<std::int64_t> open_streams{0};
+    std::array<std::atomic<std::uint64_t>, 6> responses_by_class{};  // [1..5]: 1xx..5xx
+    void response(unsigned status) {
+        if (status >= 100 && status < 600) responses_by_class[status / 100].fetch_add(1, std::memory_order_relaxed);
+    }
+    void sent(std::size_t bytes) { bytes_sent.fetch_add(bytes, std::memory_order_relaxed); }
+    void received(std::size_t bytes) { bytes_received.fetch_add(bytes, std::memory_order_relaxed); }
+};
+
 // Runs `work` on the worker pool (`user_code`) or on the pool of the library's quick steps.
 using Offloader = std::function<void(std::function<void()> work, bool user_code)>;
 
@@ -44,6 +60,7 @@ public:
     // that cannot be used).
     void start();
     [[nodiscard]] std::uint16_t port() const noexcept;
+    [[nodiscard]] const TransportCounters& counters() const noexcept;
     // Stops accepting, ends open streams (their sources see the stop), closes connections
     // and joins the I/O threads. Idempotent.
     void stop() noexcept;

@@ -269,6 +269,32 @@ bool GradioApi::from_trusted_proxy(const http::Request& request) const {
     return false;
 }
 
+namespace {
+// A sub-path as we accept it: "" or "/seg/seg", no trailing slash, nothing that could make a
+// URL point elsewhere ("//host", a scheme, CR/LF, quotes).
+std::string clean_prefix(std::string_view prefix) {
+    while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+    if (prefix.empty() || prefix.size() > 256 || prefix.front() != '/' || prefix.starts_with("//")) return {};
+    for (char c : prefix)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '?' || c == '#' || c == ':')
+            return {};
+    return std::string(prefix);
+}
+}  // namespace
+
+std::string GradioApi::path_prefix(const http::Request& request) const {
+    if (from_trusted_proxy(request))
+        if (std::string_view forwarded = request.header("x-forwarded-prefix"); !forwarded.empty()) return clean_prefix(forwarded);
+    return options_.root_path;
+}
+
+void GradioApi::strip_root_path(http::Request& request) const {
+    const std::string& prefix = options_.root_path;
+    if (prefix.empty() || !starts_with(request.path, prefix)) return;
+    if (request.path.size() == prefix.size()) request.path = "/";
+    else if (request.path[prefix.size()] == '/') request.path.erase(0, prefix.size());
+}
+
 std::string GradioApi::root_url(const http::Request& request) const {
     // Forwarded headers only count when the connection comes from a proxy we were told to
     // trust: anyone else could make /config and the API page point elsewhere.
@@ -278,8 +304,8 @@ std::string GradioApi::root_url(const http::Request& request) const {
     if (host.empty()) host = request.header("host");
     if (host.empty()) host = "127.0.0.1";
     std::string_view proto = proxied ? request.header("x-forwarded-proto") : std::string_view{};
-    const bool https = starts_with(proto, "https");
-    return std::string(https ? "https://" : "http://") + std::string(host);
+    const bool https = proto.empty() ? options_.tls : starts_with(proto, "https");
+    return std::string(https ? "https://" : "http://") + std::string(host) + path_prefix(request);
 }
 
 std::string GradioApi::client_address(const http::Request& request) const {
@@ -292,7 +318,7 @@ std::string GradioApi::client_address(const http::Request& request) const {
     return forwarded.empty() || forwarded.size() > 64 ? request.remote_address : std::string(forwarded);
 }
 
-std::string GradioApi::root_path(const http::Request&) const { return "/"; }
+std::string GradioApi::root_path(const http::Request& request) const { return path_prefix(request) + "/"; }
 
 std::optional<http::Reply> GradioApi::login_routes(http::Request& request, std::string_view path) {
     auth::LoginGate* gate = options_.login;
@@ -312,7 +338,7 @@ std::optional<http::Reply> GradioApi::login_routes(http::Request& request, std::
         if (!gate) return http::Response{302, "text/plain; charset=utf-8", "", {{"Location", root_path(request)}}};
         return gate->logout(request, root_path(request));
     }
-    const bool needs_login = path == "/config" || starts_with(path, "/gradio_api/") || starts_with(path, "/v1/");
+    const bool needs_login = path == "/config" || path == "/metrics" || starts_with(path, "/gradio_api/") || starts_with(path, "/v1/");
     if (path == "/login_check") {
         if (!gate || gate->user_of(request, client_address(request))) return json_response("null");
         return gate->unauthorized();
@@ -324,6 +350,7 @@ std::optional<http::Reply> GradioApi::login_routes(http::Request& request, std::
 }
 
 http::Reply GradioApi::handle(http::Request& request) {
+    strip_root_path(request);
     if (auto refused = check_request(request)) return std::move(*refused);
     std::string_view path = request.path;
     if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
@@ -363,6 +390,7 @@ private:
 }  // namespace
 
 http::BodyDecision GradioApi::body_route(http::Request& head) {
+    strip_root_path(head);
     std::string_view path = head.path;
     if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
     if (path != "/gradio_api/upload" || head.method != "POST") return std::monostate{};
@@ -536,6 +564,12 @@ http::Reply GradioApi::route(http::Request& request) {
         return error_response(404, "Not Found");
     }
     if (options_.openai_api && starts_with(path, "/v1/")) return openai_route(request, path);
+    if (path == "/metrics" && options_.metrics) {
+        if (!get) return error_response(405, "Method Not Allowed");
+        http::Response r{200, "text/plain; version=0.0.4; charset=utf-8", options_.metrics(), {}};
+        r.headers.emplace_back("Cache-Control", "no-store");
+        return r;
+    }
     if (get) {
         if (auto r = serve_static(request, options_.web_dir)) return std::move(*r);  // HEAD: the transport drops the body
     }
@@ -625,6 +659,11 @@ http::Response GradioApi::enqueue(const Dependency& dep, json::array data, json:
     // A throw-away session (no session_hash) of an event that was not queued is never used.
     if (result.status != EventQueue::JoinStatus::queued && session_hash.empty()) sessions_.erase(event->id);
     if (result.status == EventQueue::JoinStatus::stopped) return error_response(503, "Queue is stopped.");
+    if (result.status == EventQueue::JoinStatus::draining) {
+        http::Response r = error_response(503, "The server is shutting down; try again in a moment.");
+        r.headers.emplace_back("Retry-After", "5");
+        return r;
+    }
     if (result.status == EventQueue::JoinStatus::full)
         return error_response(503, "Queue is full. Max size is " + std::to_string(queue_.max_size().value_or(0)) +
                                        " and size is " + std::to_string(result.waiting) + ".");

@@ -46,6 +46,13 @@ struct ApiOptions {
     bool openai_api = false;
     // Login (LaunchOptions::auth); none: every route is open.
     auth::LoginGate* login = nullptr;
+    // Served over TLS: URLs we hand out say https.
+    bool tls = false;
+    // The sub-path a proxy serves the app under ("/chat-app"; "" = the root), for the URLs we
+    // hand out; requests that still carry it have it removed.
+    std::string root_path;
+    // GET /metrics's text (LaunchOptions::metrics); empty: no such route.
+    std::function<std::string()> metrics;
 };
 
 class GradioApi {
@@ -69,6 +76,10 @@ private:
     [[nodiscard]] std::string client_address(const http::Request& request) const;
     // The app's root as the client sees it ("/" or the proxy's sub-path + "/").
     [[nodiscard]] std::string root_path(const http::Request& request) const;
+    // The sub-path: root_path, or a trusted proxy's X-Forwarded-Prefix; "" or "/a/b".
+    [[nodiscard]] std::string path_prefix(const http::Request& request) const;
+    // Takes a leading root_path off the request's path (a proxy that passes it on).
+    void strip_root_path(http::Request& request) const;
     // Refusals that apply to every route (Host, preflight, content type); nullopt to go on.
     [[nodiscard]] std::optional<http::Response> check_request(const http::Request& request) const;
     [[nodiscard]] bool host_allowed(std::string_view host_header) const;

@@ -35,7 +35,9 @@ protected:
     // Returns true (and sets finished_) when the stream must end with `ended(out)` written.
     bool must_end() {
         if (token_ != 0 && !session_->is_reader(token_)) return finished_ = true;
-        if (queue_.stopped()) return finished_ = true;
+        // Stopped: what is already in the mailbox (replies that finished during a graceful
+        // shutdown) is still sent; the stream ends once it is empty.
+        if (queue_.stopped() && session_->mailbox_size() == 0) return finished_ = true;
         return false;
     }
     [[nodiscard]] bool replaced() const { return token_ != 0 && !session_->is_reader(token_); }

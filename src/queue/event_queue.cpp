@@ -1,5 +1,7 @@
 #include "queue/event_queue.hpp"
 
+#include "metrics/metrics.hpp"
+
 #include <algorithm>
 
 namespace gradio::detail {
@@ -22,6 +24,7 @@ bool Event::complete(json::object message, std::shared_ptr<const void> attachmen
     std::lock_guard lock(emit_mutex_);
     if (completed_) return false;
     completed_ = true;
+    if (auto success = message.if_contains("success"); success && success->is_bool() && !success->get_bool()) failed = true;
     session->push(id, Session::Kind::other, std::move(message), std::move(attachment));
     return true;
 }
@@ -49,6 +52,7 @@ std::optional<double> EventQueue::average_locked(int fn_index) const {
 EventQueue::JoinResult EventQueue::join(const std::shared_ptr<Event>& event) {
     std::lock_guard lock(mutex_);
     if (stopped_) return {JoinStatus::stopped, total_waiting_};
+    if (draining_) return {JoinStatus::draining, total_waiting_};
     if (max_size_ && total_waiting_ >= static_cast<std::size_t>(*max_size_))
         return {JoinStatus::full, total_waiting_};
     if (!event->session->add_pending(event->id, event)) return {JoinStatus::session_full, total_waiting_};
@@ -78,6 +82,7 @@ EventQueue::JoinResult EventQueue::join(const std::shared_ptr<Event>& event) {
     group.waiting.insert(position, event);
     group.expected_sum += event->expected_.value_or(0);
     ++total_waiting_;
+    if (metrics_) metrics_->waiting(event->dependency->id, +1);
     event->session->push(event->id, Session::Kind::estimation, estimation_locked(group, *event, rank, ahead));
     dispatch_locked(group);
     return {JoinStatus::queued, total_waiting_};
@@ -137,6 +142,10 @@ void EventQueue::dispatch_locked(Group& group) {
         leave_waiting_locked(group, *event);
         event->stage_ = Event::Stage::running;
         event->started = Clock::now();
+        if (metrics_) {
+            metrics_->waiting(event->dependency->id, -1);
+            metrics_->started(event->dependency->id);
+        }
         group.running.push_back(event);
         event->running_pos_ = std::prev(group.running.end());
         started_any = true;
@@ -165,6 +174,12 @@ void EventQueue::finished(const std::shared_ptr<Event>& event) {
     std::lock_guard lock(mutex_);
     if (event->stage_ != Event::Stage::running) return;
     event->stage_ = Event::Stage::finished;
+    if (metrics_) {
+        const auto outcome = event->cancelled ? Metrics::Outcome::cancelled
+                             : event->failed  ? Metrics::Outcome::failed
+                                              : Metrics::Outcome::finished;
+        metrics_->ended(event->dependency->id, outcome, std::chrono::duration<double>(Clock::now() - event->started).count(), true);
+    }
     auto it = groups_.find(event->dependency->concurrency_id);
     if (it == groups_.end()) return;
     it->second.running.erase(event->running_pos_);
@@ -181,6 +196,10 @@ void EventQueue::cancel_locked(Event& event) {
     auto& group = it->second;
     ++group.dead;
     --total_waiting_;
+    if (metrics_) {
+        metrics_->waiting(event.dependency->id, -1);
+        metrics_->ended(event.dependency->id, Metrics::Outcome::cancelled, 0, false);
+    }
     leave_waiting_locked(group, event);
     leave_group_locked(group, event);
     // Compact once most entries are dead, so a queue of cancelled events costs nothing.
@@ -218,6 +237,10 @@ void EventQueue::stop() {
     stopped_ = true;
     for (auto& [id, group] : groups_) {
         for (auto& e : group.waiting) {
+            if (metrics_ && e->stage_ == Event::Stage::waiting) {
+                metrics_->waiting(e->dependency->id, -1);
+                metrics_->ended(e->dependency->id, Metrics::Outcome::cancelled, 0, false);
+            }
             e->cancelled = true;
             e->stage_ = Event::Stage::finished;
         }
@@ -240,6 +263,19 @@ void EventQueue::record_duration(int fn_index, double seconds) {
     auto& [sum, count] = durations_[fn_index];
     sum += seconds;
     ++count;
+}
+
+void EventQueue::drain() {
+    std::lock_guard lock(mutex_);
+    draining_ = true;
+}
+
+bool EventQueue::idle() const {
+    std::lock_guard lock(mutex_);
+    if (total_waiting_ > 0) return false;
+    for (const auto& [id, group] : groups_)
+        if (!group.running.empty()) return false;
+    return true;
 }
 
 std::size_t EventQueue::waiting() const {

@@ -25,6 +25,8 @@
 
 namespace gradio::detail {
 
+class Metrics;
+
 using Clock = std::chrono::steady_clock;
 
 struct Event {
@@ -35,6 +37,7 @@ struct Event {
     json::value event_data;
     std::string root_url;  // the root URL the client reached us by (for file URLs)
     std::atomic<bool> cancelled{false};
+    std::atomic<bool> failed{false};  // its process_completed said success: false
     Clock::time_point joined = Clock::now();
     Clock::time_point started{};
 
@@ -63,7 +66,7 @@ public:
 
     EventQueue(WorkerPool& pool, Runner runner, std::optional<int> max_size);
 
-    enum class JoinStatus { queued, full, stopped, session_full };
+    enum class JoinStatus { queued, full, stopped, draining, session_full };
     struct JoinResult {
         JoinStatus status;
         std::size_t waiting;  // events waiting when it was refused (for the 503 text)
@@ -79,12 +82,18 @@ public:
     void abandon(const Session& session);
     // Server shutdown: refuse new events, cancel every waiting and running one.
     void stop();
+    // Graceful shutdown, first step: refuse new events; those queued or running go on.
+    void drain();
+    // Nothing waiting or running.
+    [[nodiscard]] bool idle() const;
 
     [[nodiscard]] std::optional<double> average_duration(int fn_index) const;
     void record_duration(int fn_index, double seconds);
     [[nodiscard]] std::size_t waiting() const;
     [[nodiscard]] std::optional<int> max_size() const noexcept { return max_size_; }
     [[nodiscard]] bool stopped() const;
+    // Counts events per function and outcome from now on (LaunchOptions::metrics).
+    void set_metrics(Metrics* metrics) noexcept { metrics_ = metrics; }
 
     // The `process_completed` sent for a cancelled event.
     static json::object cancelled_message(const std::string& event_id);
@@ -121,6 +130,8 @@ private:
     std::map<int, std::pair<double, long>> durations_;  // fn_index -> (sum, count)
     std::size_t total_waiting_ = 0;
     bool stopped_ = false;
+    bool draining_ = false;
+    Metrics* metrics_ = nullptr;
 };
 
 

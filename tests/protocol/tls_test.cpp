@@ -56,7 +56,8 @@ gr::LaunchOptions tls(const Certificate& c, const std::string& password = "") {
 // One verified TLS connection that sends requests one after another (keep-alive).
 class HttpsClient {
 public:
-    HttpsClient(std::uint16_t port, const std::string& ca_file) : context_(asio::ssl::context::tls_client), stream_(ioc_, context_) {
+    HttpsClient(std::uint16_t port, const std::string& ca_file)
+        : host_("127.0.0.1:" + std::to_string(port)), context_(asio::ssl::context::tls_client), stream_(ioc_, context_) {
         context_.load_verify_file(ca_file);
         context_.set_verify_mode(asio::ssl::verify_peer);
         stream_.set_verify_callback(asio::ssl::host_name_verification("127.0.0.1"));
@@ -66,7 +67,7 @@ public:
     bhttp::response<bhttp::string_body> send(bhttp::verb method, const std::string& target, const std::string& body = "",
                                              const std::string& cookie = "", const std::string& type = "application/json") {
         bhttp::request<bhttp::string_body> req{method, target, 11};
-        req.set(bhttp::field::host, "127.0.0.1");
+        req.set(bhttp::field::host, host_);
         if (!body.empty()) req.set(bhttp::field::content_type, type);
         if (!cookie.empty()) req.set(bhttp::field::cookie, cookie);
         req.body() = body;
@@ -78,6 +79,7 @@ public:
     }
 
 private:
+    std::string host_;
     asio::io_context ioc_;
     asio::ssl::context context_;
     beast::ssl_stream<beast::tcp_stream> stream_;
@@ -94,6 +96,7 @@ TEST(Tls, KeepAliveAndAStreamedChatOverHttps) {
     auto config = client.send(bhttp::verb::get, "/config");
     ASSERT_EQ(config.result_int(), 200u);
     EXPECT_TRUE(config.keep_alive());
+    EXPECT_EQ(boost::json::parse(config.body()).at("root").as_string(), s.server.url()) << "URLs handed out say https";
     auto posted = client.send(bhttp::verb::post, "/gradio_api/call/chat", R"({"data":["over tls"]})");  // same connection
     ASSERT_EQ(posted.result_int(), 200u) << posted.body();
     const std::string id(boost::json::parse(posted.body()).at("event_id").as_string());

@@ -142,9 +142,10 @@ async function serveDistInFront(dist, backend) {
 /**
  * Launches headless Chromium with a fresh profile. Resolves to { page, context, consoleErrors,
  * requests, badResponses, close() }; `requests` holds every URL the page asked for and
- * `badResponses` every answer with a status of 400 or more.
+ * `badResponses` every answer with a status of 400 or more. `ignoreHTTPSErrors` accepts a
+ * self-signed certificate (the TLS tests).
  */
-export async function openBrowser({ width = 1280, height = 800, colorScheme = "light", args = [] } = {}) {
+export async function openBrowser({ width = 1280, height = 800, colorScheme = "light", args = [], ignoreHTTPSErrors = false } = {}) {
   // A missing browser is a failure, not a skip: `make deps` installs Debian's chromium.
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing (${CHROMIUM}): install it with \`make deps\` (Debian package chromium) ` +
@@ -168,6 +169,7 @@ export async function openBrowser({ width = 1280, height = 800, colorScheme = "l
     viewport: { width, height },
     colorScheme,
     permissions: ["clipboard-read", "clipboard-write"],
+    ignoreHTTPSErrors,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleErrors = [];
