@@ -11,7 +11,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12 packages the build and the tests need.
 APT_PACKAGES := g++ cmake make libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-                libgtest-dev zlib1g-dev libssl-dev chromium ca-certificates clang libclang-rt-14-dev
+                libgtest-dev zlib1g-dev libssl-dev pkg-config chromium ca-certificates clang libclang-rt-14-dev
 
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json \
                  web/package-lock.json -type f 2>/dev/null)
@@ -20,12 +20,12 @@ WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconf
 # runs each for FUZZ_SMOKE_SECONDS.
 FUZZ_TARGETS       := fuzz_http_request fuzz_json_routes fuzz_diff_sse fuzz_multipart fuzz_path_policy
 FUZZ_SECONDS       ?= 300
-FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 12
 # ThreadSanitizer reports make a test exit non-zero. No suppressions so far (tests/tsan.supp
 # would be the place, for reports entirely inside Boost only).
 TSAN_OPTIONS       ?= second_deadlock_stack=1
 
-.PHONY: run test build deps web clean tsan-test fuzz fuzz-build fuzz-smoke
+.PHONY: run test build deps web clean tsan-test fuzz fuzz-build fuzz-smoke docs
 
 run: build
 	./$(BUILD)/examples/echo_bot
@@ -40,6 +40,7 @@ test: build
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -L "unit|protocol"
+	tests/consumer/run.sh $(BUILD)
 	$(MAKE) --no-print-directory tsan-test
 	$(MAKE) --no-print-directory fuzz-smoke
 
@@ -109,6 +110,13 @@ deps:
 	    (cd $$d && npm ci --no-audit --no-fund) || exit 1; \
 	  fi; \
 	done
+
+# The API reference from the public headers' comments: $(BUILD)/docs/index.html.
+docs:
+	@command -v doxygen >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq doxygen; }
+	mkdir -p $(BUILD)
+	GR_DOCS_OUT=$(abspath $(BUILD))/docs doxygen docs/Doxyfile
+	@echo "API reference: $(BUILD)/docs/index.html"
 
 web: web/dist/index.html
 

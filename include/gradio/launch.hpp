@@ -22,10 +22,15 @@ class ServerImpl;
 /// A size in bytes: a number, or Gradio's text form `"5mb"` (`<n><b|kb|mb|gb|tb>`, binary
 /// multiples, any case). A malformed text throws `gr::ConfigError`.
 struct FileSize {
+    /// The size in bytes.
     std::uint64_t bytes = 0;
+    /// `n` bytes.
     FileSize(std::uint64_t n) noexcept : bytes(n) {}
+    /// `n` bytes (a negative `n` is 0).
     FileSize(int n) noexcept : bytes(n > 0 ? static_cast<std::uint64_t>(n) : 0) {}
+    /// Gradio's text form, such as "5mb".
     FileSize(const char* text);
+    /// Gradio's text form, such as "5mb".
     FileSize(const std::string& text) : FileSize(text.c_str()) {}
 };
 
@@ -95,7 +100,7 @@ struct LaunchOptions {
     /// value is first raised to the hard one), keeping headroom for new clients.
     std::size_t max_connections = 20000;
     /// Host names, besides loopback ones, that a server bound to a loopback address answers
-    /// to (e.g. the name a reverse proxy forwards). Other Host headers get 400: a web page
+    /// to (such as the name a reverse proxy forwards). Other Host headers get 400: a web page
     /// cannot reach the app through DNS rebinding.
     std::vector<std::string> allowed_hosts{};
     /// IP addresses of reverse proxies whose `X-Forwarded-Host` / `X-Forwarded-Proto` are
@@ -145,7 +150,7 @@ struct LaunchOptions {
     std::string ssl_certfile{};
     /// Password of an encrypted `ssl_keyfile`.
     std::string ssl_keyfile_password{};
-    /// The sub-path a reverse proxy serves the app under, e.g. "/chat-app" (Gradio's
+    /// The sub-path a reverse proxy serves the app under, such as "/chat-app" (Gradio's
     /// `root_path`): the URLs the app hands out (`/config`'s root, file URLs, the API page) start
     /// with it. Requests may arrive with it (it is removed) or without it. A trusted proxy's
     /// `X-Forwarded-Prefix` overrides it per request. Empty: env `GRADIO_ROOT_PATH`, else "".
@@ -172,9 +177,12 @@ struct LaunchOptions {
 /// Thread safety: `stop()` may be called from any thread, including a signal-handling one.
 class Server {
 public:
+    /// Made by `start()`; not for direct use.
     explicit Server(std::shared_ptr<detail::ServerImpl> impl) noexcept;
+    /// Takes over a running server.
     Server(Server&&) noexcept;
-    Server& operator=(Server&&) noexcept;
+    /// Stops this server (if running), then takes over `other`'s.
+    Server& operator=(Server&& other) noexcept;
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
     ~Server();
