@@ -11,14 +11,14 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12 packages the build and the tests need.
 APT_PACKAGES := g++ cmake make libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-                libgtest-dev zlib1g-dev libssl-dev pkg-config chromium ca-certificates clang libclang-rt-14-dev
+                libgtest-dev zlib1g-dev libssl-dev pkg-config nginx-light chromium ca-certificates clang libclang-rt-14-dev
 
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package.json \
                  web/package-lock.json -type f 2>/dev/null)
 
 # Fuzzing (README "Fuzzing"): `make fuzz` runs every target for FUZZ_SECONDS; `make test`
 # runs each for FUZZ_SMOKE_SECONDS.
-FUZZ_TARGETS       := fuzz_http_request fuzz_json_routes fuzz_diff_sse fuzz_multipart fuzz_path_policy
+FUZZ_TARGETS       := fuzz_http_request fuzz_json_routes fuzz_diff_sse fuzz_multipart fuzz_path_policy fuzz_login
 FUZZ_SECONDS       ?= 300
 FUZZ_SMOKE_SECONDS ?= 12
 # ThreadSanitizer reports make a test exit non-zero. No suppressions so far (tests/tsan.supp
@@ -70,7 +70,7 @@ define run_fuzzers
 	for t in $(FUZZ_TARGETS); do \
 	  corpus=$(FUZZ_BUILD)/corpus/$$t; artifacts=$(FUZZ_BUILD)/artifacts/$$t; log=$(FUZZ_BUILD)/$$t.log; \
 	  mkdir -p $$corpus $$artifacts && cp -f tests/fuzz/corpus/$$t/* $$corpus/ || exit 1; \
-	  case $$t in fuzz_http_request) dict=http.dict ;; fuzz_multipart) dict=multipart.dict ;; fuzz_path_policy) dict=path.dict ;; *) dict=json.dict ;; esac; \
+	  case $$t in fuzz_http_request) dict=http.dict ;; fuzz_multipart|fuzz_login) dict=multipart.dict ;; fuzz_path_policy) dict=path.dict ;; *) dict=json.dict ;; esac; \
 	  echo "== $$t: $(1) s (log $$log)"; \
 	  if ./$(FUZZ_BUILD)/tests/fuzz/$$t -max_total_time=$(1) -timeout=10 -print_final_stats=1 \
 	       -dict=tests/fuzz/$$dict -artifact_prefix=$$artifacts/ $$corpus >$$log 2>&1; then \

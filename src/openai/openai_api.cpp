@@ -213,6 +213,10 @@ private:
 
 }  // namespace
 
+http::Response GradioApi::openai_error_response(unsigned status, const std::string& message, const std::string& type) {
+    return openai_error(status, message, type);
+}
+
 http::Response GradioApi::openai_unauthorized() {
     return openai_error(401, "This app needs a login: use \"<user>:<password>\" (or a token from POST /login) as the API key.",
                         "invalid_request_error", nullptr, "invalid_api_key");

@@ -288,11 +288,11 @@ std::string GradioApi::path_prefix(const http::Request& request) const {
     return options_.root_path;
 }
 
-void GradioApi::strip_root_path(http::Request& request) const {
+std::string GradioApi::without_root_path(const std::string& path) const {
     const std::string& prefix = options_.root_path;
-    if (prefix.empty() || !starts_with(request.path, prefix)) return;
-    if (request.path.size() == prefix.size()) request.path = "/";
-    else if (request.path[prefix.size()] == '/') request.path.erase(0, prefix.size());
+    if (prefix.empty() || !starts_with(path, prefix)) return path;
+    if (path.size() == prefix.size()) return "/";
+    return path[prefix.size()] == '/' ? path.substr(prefix.size()) : path;
 }
 
 std::string GradioApi::root_url(const http::Request& request) const {
@@ -343,14 +343,21 @@ std::optional<http::Reply> GradioApi::login_routes(http::Request& request, std::
         if (!gate || gate->user_of(request, client_address(request))) return json_response("null");
         return gate->unauthorized();
     }
-    if (!gate || !needs_login || gate->user_of(request, client_address(request))) return std::nullopt;
-    if (starts_with(path, "/v1/"))
-        return openai_unauthorized();
+    const std::string client = client_address(request);
+    if (!gate || !needs_login || gate->user_of(request, client)) return std::nullopt;
+    // Bearer credentials of a client that failed too often: say so, rather than "wrong key".
+    if (const long wait = gate->retry_after(client); wait > 0 && !request.header("authorization").empty()) {
+        const std::string why = "Too many failed login attempts; try again in " + std::to_string(wait) + " seconds.";
+        http::Response r = starts_with(path, "/v1/") ? openai_error_response(429, why, "rate_limit_exceeded") : error_response(429, why);
+        r.headers.emplace_back("Retry-After", std::to_string(wait));
+        return r;
+    }
+    if (starts_with(path, "/v1/")) return openai_unauthorized();
     return gate->unauthorized();
 }
 
 http::Reply GradioApi::handle(http::Request& request) {
-    strip_root_path(request);
+    request.path = without_root_path(request.path);
     if (auto refused = check_request(request)) return std::move(*refused);
     std::string_view path = request.path;
     if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
@@ -390,10 +397,13 @@ private:
 }  // namespace
 
 http::BodyDecision GradioApi::body_route(http::Request& head) {
-    strip_root_path(head);
-    std::string_view path = head.path;
+    // Not taken off `head` here: a request this route leaves alone goes on to handle(), which
+    // does it (once).
+    const std::string route_path = without_root_path(head.path);
+    std::string_view path = route_path;
     if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
     if (path != "/gradio_api/upload" || head.method != "POST") return std::monostate{};
+    head.path = route_path;
     std::vector<std::pair<std::string, std::string>> headers;
     add_common_headers(head, headers);
     auto with_headers = [&headers](http::Response r) {

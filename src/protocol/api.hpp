@@ -78,8 +78,8 @@ private:
     [[nodiscard]] std::string root_path(const http::Request& request) const;
     // The sub-path: root_path, or a trusted proxy's X-Forwarded-Prefix; "" or "/a/b".
     [[nodiscard]] std::string path_prefix(const http::Request& request) const;
-    // Takes a leading root_path off the request's path (a proxy that passes it on).
-    void strip_root_path(http::Request& request) const;
+    // `path` without a leading root_path (a proxy that passes it on).
+    [[nodiscard]] std::string without_root_path(const std::string& path) const;
     // Refusals that apply to every route (Host, preflight, content type); nullopt to go on.
     [[nodiscard]] std::optional<http::Response> check_request(const http::Request& request) const;
     [[nodiscard]] bool host_allowed(std::string_view host_header) const;
@@ -100,6 +100,8 @@ private:
     http::Reply openai_completions(const http::Request& request);
     // 401 in OpenAI's format, for a /v1 request that is not logged in.
     static http::Response openai_unauthorized();
+    // An error in OpenAI's format ({"error": {message, type, param, code}}).
+    static http::Response openai_error_response(unsigned status, const std::string& message, const std::string& type);
     // Queues an event; returns the {"event_id"} answer or the 4xx/503 error. `call_api`: a
     // /call event, whose result GET /call/<api>/<event_id> reads.
     http::Response enqueue(const Dependency& dep, json::array data, json::value event_data,

@@ -79,8 +79,10 @@ TEST(Auth, EveryRouteButThePageNeedsALogin) {
     auto models = request(s.port, "GET", "/v1/models");
     EXPECT_EQ(models.status, 401);
     EXPECT_EQ(models.json().at("error").at("code"), "invalid_api_key");
-    // The page itself (which shows the login form) is public.
-    EXPECT_EQ(request(s.port, "GET", "/").status, 200);
+    // The page itself (which shows the login form) is public: 200, or 404 in a build without
+    // the UI (GR_WEB=OFF), never 401.
+    const int page = request(s.port, "GET", "/").status;
+    EXPECT_TRUE(page == 200 || page == 404) << page;
 }
 
 TEST(Auth, AFormLoginSetsACookieThatOpensEveryRoute) {
@@ -157,9 +159,11 @@ TEST(Auth, FailedAttemptsAreLimitedPerClient) {
     EXPECT_EQ(limited.status, 429);
     EXPECT_NE(limited.json().at("detail").as_string().find("Too many failed login attempts"), std::string::npos);
     EXPECT_GE(std::stoi(limited.headers["retry-after"]), 1);
-    // Bearer guesses count against the same client.
-    EXPECT_EQ(request(s.port, "GET", "/v1/models", "", {{"Authorization", "Bearer admin:s3cret"}, {"X-Forwarded-For", "198.51.100.1"}}).status,
-              401);
+    // Bearer credentials of that client are held up too, with the same answer in OpenAI's format.
+    auto bearer = request(s.port, "GET", "/v1/models", "", {{"Authorization", "Bearer admin:s3cret"}, {"X-Forwarded-For", "198.51.100.1"}});
+    EXPECT_EQ(bearer.status, 429);
+    EXPECT_EQ(bearer.json().at("error").at("type"), "rate_limit_exceeded");
+    EXPECT_GE(std::stoi(bearer.headers["retry-after"]), 1);
     // Another client is not held up.
     EXPECT_EQ(login(s.port, "admin", "s3cret", from("198.51.100.2")).status, 200);
 }

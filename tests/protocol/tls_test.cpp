@@ -4,7 +4,9 @@
 // and every way the files can be wrong.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -78,6 +80,28 @@ public:
         return res;
     }
 
+    // Sends a GET and reads until `marker` arrived (or the response ended), leaving the rest.
+    std::string start_reading(const std::string& target, const std::string& marker) {
+        const std::string request = "GET " + target + " HTTP/1.1\r\nHost: " + host_ + "\r\n\r\n";
+        asio::write(stream_, asio::buffer(request));
+        std::string got;
+        char chunk[4096];
+        while (got.find(marker) == std::string::npos) {
+            beast::error_code ec;
+            const std::size_t n = stream_.read_some(asio::buffer(chunk), ec);
+            got.append(chunk, n);
+            if (ec) break;
+        }
+        return got;
+    }
+    // Leaves as a browser closing the tab does: close_notify, then the TCP close.
+    void leave() {
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
+        stream_.shutdown(ignored);
+        beast::get_lowest_layer(stream_).close();
+    }
+
 private:
     std::string host_;
     asio::io_context ioc_;
@@ -104,6 +128,33 @@ TEST(Tls, KeepAliveAndAStreamedChatOverHttps) {
     ASSERT_EQ(stream.result_int(), 200u);
     EXPECT_NE(stream.body().find("event: complete\ndata: [\"You said: over tls\""), std::string::npos) << stream.body();
     EXPECT_EQ(client.send(bhttp::verb::get, "/gradio_api/info").result_int(), 200u);  // and still open after a stream
+}
+
+TEST(Tls, AClientLeavingMidStreamStopsFn) {
+    Certificate c;
+    std::atomic<bool> destroyed{false};
+    std::atomic<int> yields{0};
+    auto endless = [&](const gr::Message&, const gr::History&) -> gr::Stream {
+        struct Flag {
+            std::atomic<bool>& set;
+            ~Flag() { set = true; }
+        } flag{destroyed};
+        std::string reply;
+        for (int i = 0; i < 2000; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            ++yields;
+            co_yield reply += ".";
+        }
+    };
+    TestServer s(endless, {.api_name = "chat"}, tls(c));
+    HttpsClient client(s.port, c.cert);
+    auto posted = client.send(bhttp::verb::post, "/gradio_api/call/chat", R"({"data":["go"]})");
+    ASSERT_EQ(posted.result_int(), 200u);
+    const std::string id(boost::json::parse(posted.body()).at("event_id").as_string());
+    const std::string first = client.start_reading("/gradio_api/call/chat/" + id, "event: generating");
+    ASSERT_NE(first.find("event: generating"), std::string::npos) << first;
+    client.leave();
+    EXPECT_TRUE(wait_until([&] { return destroyed.load(); }, std::chrono::seconds(3))) << "fn still ran after " << yields << " yields";
 }
 
 TEST(Tls, TheLoginCookieIsSecure) {
