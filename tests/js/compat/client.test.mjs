@@ -7,16 +7,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "@gradio/client";
 
-import { exampleBinary, startServer, withTimeout } from "./server.mjs";
+import { collect, exampleBinary, startServer, withTimeout } from "./server.mjs";
 
-/** Drains a submit() iterator, returning every event it produced (bounded by `ms`). */
-async function collect(job, ms, what) {
-  const events = [];
-  await withTimeout((async () => {
-    for await (const ev of job) events.push(ev);
-  })(), ms, what);
-  return events;
-}
 
 const dataOf = (events) => events.filter((e) => e.type === "data").map((e) => e.data);
 const stagesOf = (events) => events.filter((e) => e.type === "status").map((e) => e.stage);

@@ -3,19 +3,9 @@
 // that aborts mid-stream (the chat fn stops).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import OpenAI from "openai";
 
-import { startServer, withTimeout } from "./server.mjs";
-
-function testApp(name) {
-  const dir = process.env.GR_TEST_APPS_DIR;
-  if (!dir) throw new Error("GR_TEST_APPS_DIR is not set; run through ctest (-L compat)");
-  const path = resolve(dir, name);
-  if (!existsSync(path)) throw new Error(`${path} is missing; build it first`);
-  return path;
-}
+import { startServer, testApp, withTimeout } from "./server.mjs";
 
 describe("OpenAI-compatible API with the openai client", { timeout: 60_000 }, () => {
   let server;

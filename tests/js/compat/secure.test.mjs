@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@gradio/client";
 import OpenAI from "openai";
 
-import { startServer, withTimeout } from "./server.mjs";
+import { collect, startServer, testApp, withTimeout } from "./server.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const USER = "admin";
@@ -27,22 +27,6 @@ const PASSWORD = "s3cret";
 const AUTH_MESSAGE = "Ask the admin.";
 const AUTH_ENV = { SECURE_BOT_AUTH: `${USER}:${PASSWORD}`, SECURE_BOT_AUTH_MESSAGE: AUTH_MESSAGE };
 
-function testApp(name) {
-  const dir = process.env.GR_TEST_APPS_DIR;
-  if (!dir) throw new Error("GR_TEST_APPS_DIR is not set; run through ctest (-L compat)");
-  const path = resolve(dir, name);
-  if (!existsSync(path)) throw new Error(`${path} is missing; build it first`);
-  return path;
-}
-
-/** Drains a submit() iterator, returning every event it produced (bounded by `ms`). */
-async function collect(job, ms, what) {
-  const events = [];
-  await withTimeout((async () => {
-    for await (const ev of job) events.push(ev);
-  })(), ms, what);
-  return events;
-}
 const dataOf = (events) => events.filter((e) => e.type === "data").map((e) => e.data);
 
 /** The error a promise rejects with (fails when it resolves). */

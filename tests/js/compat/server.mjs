@@ -25,6 +25,17 @@ export function exampleBinary(name) {
 }
 
 /**
+ * Path of a test-only app binary (tests/apps) in the folder named by env GR_TEST_APPS_DIR.
+ */
+export function testApp(name) {
+  const dir = process.env.GR_TEST_APPS_DIR;
+  if (!dir) throw new Error("GR_TEST_APPS_DIR is not set; run through ctest (-L compat)");
+  const path = resolve(dir, name);
+  if (!existsSync(path)) throw new Error(`${path} is missing; build it first`);
+  return path;
+}
+
+/**
  * Spawns `binary` with GRADIO_SERVER_PORT=0 and waits for the
  * "* Running on local URL:  http://127.0.0.1:<port>" line.
  * Returns { url, proc, stop() }.
@@ -87,4 +98,13 @@ export function withTimeout(promise, ms, what) {
     timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Drains a @gradio/client submit() iterator, returning every event it produced (bounded by `ms`). */
+export async function collect(job, ms, what) {
+  const events = [];
+  await withTimeout((async () => {
+    for await (const ev of job) events.push(ev);
+  })(), ms, what);
+  return events;
 }
