@@ -43,7 +43,15 @@ std::string Component::type() const {
             else if constexpr (std::is_same_v<T, Checkbox>) return "checkbox";
             else if constexpr (std::is_same_v<T, Dropdown>) return "dropdown";
             else if constexpr (std::is_same_v<T, Radio>) return "radio";
-            else return "markdown";
+            else if constexpr (std::is_same_v<T, Markdown>) return "markdown";
+            else if constexpr (std::is_same_v<T, HTML>) return "html";
+            else if constexpr (std::is_same_v<T, Code>) return "code";
+            else if constexpr (std::is_same_v<T, Button>) return "button";
+            else if constexpr (std::is_same_v<T, Chatbot>) return "chatbot";
+            else {
+                static_assert(std::is_same_v<T, State>, "a component type without its wire name");
+                return "state";
+            }
         },
         kind_);
 }

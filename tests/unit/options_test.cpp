@@ -88,3 +88,12 @@ TEST(Options, StreamingAndPlainFunctionsAreAccepted) {
     EXPECT_FALSE(l.stream);
     EXPECT_EQ(std::get<std::string>(l.reply({hello, {}, {}}).reply.value()), "literal");
 }
+
+TEST(Options, EveryComponentNamesItsWireType) {
+    const std::vector<std::pair<gr::Component, std::string>> cases{
+        {gr::Textbox{}, "textbox"}, {gr::Slider{}, "slider"},   {gr::Number{}, "number"}, {gr::Checkbox{}, "checkbox"},
+        {gr::Dropdown{}, "dropdown"}, {gr::Radio{}, "radio"},   {gr::Markdown{}, "markdown"}, {gr::HTML{}, "html"},
+        {gr::Code{}, "code"},         {gr::Button{}, "button"}, {gr::Chatbot{}, "chatbot"},   {gr::State{}, "state"},
+    };
+    for (const auto& [component, type] : cases) EXPECT_EQ(component.type(), type);
+}
