@@ -107,13 +107,11 @@ std::string root_path_of(const LaunchOptions& options) {
     std::string path = options.root_path;
     if (path.empty())
         if (const char* env = std::getenv("GRADIO_ROOT_PATH")) path = env;
-    while (!path.empty() && path.back() == '/') path.pop_back();
-    if (path.empty()) return path;
-    const bool bad_char = path.find_first_of(" \t\r\n\"'<>?#\\") != std::string::npos;
-    if (path.front() != '/' || path.starts_with("//") || bad_char || path.size() > 256)
+    std::string clean = GradioApi::clean_prefix(path);
+    if (clean.empty() && path.find_first_not_of('/') != std::string::npos)
         throw ConfigError("[gr.launch.6] root_path must be a path such as \"/chat-app\" (no scheme, host, query or spaces), got \"" +
                           path + "\"");
-    return path;
+    return clean;
 }
 
 std::vector<std::string> function_labels(const App& app) {

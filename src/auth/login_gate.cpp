@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include <boost/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -30,14 +31,8 @@ bool same_in_constant_time(std::string_view a, std::string_view b) {
     return CRYPTO_memcmp(x.data(), y.data(), x.size()) == 0;
 }
 
-std::string quoted(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-    return out + "\"";
-}
+// A JSON string literal (Boost.JSON escapes it).
+std::string quoted(std::string_view text) { return boost::json::serialize(boost::json::value(boost::json::string(text))); }
 
 http::Response json_answer(unsigned status, std::string body) { return http::Response{status, "application/json", std::move(body), {}}; }
 

@@ -269,18 +269,13 @@ bool GradioApi::from_trusted_proxy(const http::Request& request) const {
     return false;
 }
 
-namespace {
-// A sub-path as we accept it: "" or "/seg/seg", no trailing slash, nothing that could make a
-// URL point elsewhere ("//host", a scheme, CR/LF, quotes).
-std::string clean_prefix(std::string_view prefix) {
+std::string GradioApi::clean_prefix(std::string_view prefix) {
     while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
     if (prefix.empty() || prefix.size() > 256 || prefix.front() != '/' || prefix.starts_with("//")) return {};
     for (char c : prefix)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '?' || c == '#' || c == ':')
-            return {};
+        if (static_cast<unsigned char>(c) <= 0x20 || std::string_view("\"'\\<>?#:").find(c) != std::string_view::npos) return {};
     return std::string(prefix);
 }
-}  // namespace
 
 std::string GradioApi::path_prefix(const http::Request& request) const {
     if (from_trusted_proxy(request))
@@ -322,12 +317,10 @@ std::string GradioApi::root_path(const http::Request& request) const { return pa
 
 std::optional<http::Reply> GradioApi::login_routes(http::Request& request, std::string_view path) {
     auth::LoginGate* gate = options_.login;
+    auto to_root = [&] { return http::Response{302, "text/plain; charset=utf-8", "", {{"Location", root_path(request)}}}; };
     if (path == "/login") {
         if (request.method != "POST") return error_response(405, "Method Not Allowed");
-        if (!gate) {  // Gradio: no auth, nothing to log in to
-            http::Response r{302, "text/plain; charset=utf-8", "", {{"Location", root_path(request)}}};
-            return r;
-        }
+        if (!gate) return to_root();  // Gradio: no auth, nothing to log in to
         std::string client = client_address(request);
         if (!gate->needs_user_code()) return gate->login(request, client);
         // The app's check function is user code: never on an I/O thread.
@@ -335,18 +328,16 @@ std::optional<http::Reply> GradioApi::login_routes(http::Request& request, std::
     }
     if (path == "/logout") {
         if (request.method != "GET" && request.method != "HEAD") return error_response(405, "Method Not Allowed");
-        if (!gate) return http::Response{302, "text/plain; charset=utf-8", "", {{"Location", root_path(request)}}};
+        if (!gate) return to_root();
         return gate->logout(request, root_path(request));
     }
+    const bool check = path == "/login_check";
     const bool needs_login = path == "/config" || path == "/metrics" || starts_with(path, "/gradio_api/") || starts_with(path, "/v1/");
-    if (path == "/login_check") {
-        if (!gate || gate->user_of(request, client_address(request))) return json_response("null");
-        return gate->unauthorized();
-    }
+    if (!gate || !(check || needs_login)) return check ? std::optional<http::Reply>(json_response("null")) : std::nullopt;
     const std::string client = client_address(request);
-    if (!gate || !needs_login || gate->user_of(request, client)) return std::nullopt;
+    if (gate->user_of(request, client)) return check ? std::optional<http::Reply>(json_response("null")) : std::nullopt;
     // Bearer credentials of a client that failed too often: say so, rather than "wrong key".
-    if (const long wait = gate->retry_after(client); wait > 0 && !request.header("authorization").empty()) {
+    if (const long wait = gate->retry_after(client); !check && wait > 0 && !request.header("authorization").empty()) {
         const std::string why = "Too many failed login attempts; try again in " + std::to_string(wait) + " seconds.";
         http::Response r = starts_with(path, "/v1/") ? openai_error_response(429, why, "rate_limit_exceeded") : error_response(429, why);
         r.headers.emplace_back("Retry-After", std::to_string(wait));

@@ -66,6 +66,10 @@ public:
     // "application/json" or "application/<x>+json", any parameters.
     [[nodiscard]] static bool is_json_type(std::string_view content_type);
     [[nodiscard]] static bool is_loopback_name(std::string_view host_without_port);
+    // A sub-path as the app accepts one (root_path, X-Forwarded-Prefix): "/seg/seg" without a
+    // trailing slash; "" for none, or for anything that could make a URL point elsewhere
+    // ("//host", a scheme, spaces, control characters, quotes, '?', '#').
+    [[nodiscard]] static std::string clean_prefix(std::string_view prefix);
 
 private:
     http::Reply route(http::Request& request);

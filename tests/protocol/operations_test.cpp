@@ -20,6 +20,19 @@ double sample(const std::string& text, const std::string& series) {
     return std::stod(text.substr(at + series.size() + 2));
 }
 
+// GET /metrics, read again until `series` shows `value` (for 5 s at most): the text where it
+// does, or the last one read, on which the caller's assertion then fails and shows it.
+std::string metrics_when(std::uint16_t port, const std::string& series, double value) {
+    std::string text;
+    (void)wait_until(
+        [&] {
+            text = request(port, "GET", "/metrics").body;
+            return sample(text, series) == value;
+        },
+        std::chrono::seconds(5));
+    return text;
+}
+
 gr::LaunchOptions with_metrics() {
     gr::LaunchOptions l;
     l.metrics = true;
@@ -50,14 +63,8 @@ TEST(Metrics, CountsFollowWhatHappened) {
     auto second = post_json(s.port, "/gradio_api/call/chat", R"({"data":["after"]})");
     ASSERT_EQ(first.status, 200);
     ASSERT_EQ(second.status, 200);
-    std::string text;
-    ASSERT_TRUE(wait_until(
-        [&] {
-            text = request(s.port, "GET", "/metrics").body;
-            return sample(text, "gradio_queue_length{fn=\"chat\"}") == 1;
-        },
-        std::chrono::seconds(5)))
-        << text;
+    std::string text = metrics_when(s.port, "gradio_queue_length{fn=\"chat\"}", 1);
+    ASSERT_EQ(sample(text, "gradio_queue_length{fn=\"chat\"}"), 1) << text;
     auto metrics = request(s.port, "GET", "/metrics");
     EXPECT_EQ(metrics.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
     text = metrics.body;
@@ -78,13 +85,8 @@ TEST(Metrics, CountsFollowWhatHappened) {
     SseStream b(s.port, "/gradio_api/call/chat/" + std::string(second.json().at("event_id").as_string()));
     (void)a.all();
     (void)b.all();
-    ASSERT_TRUE(wait_until(
-        [&] {
-            text = request(s.port, "GET", "/metrics").body;
-            return sample(text, "gradio_events_ended_total{fn=\"chat\",outcome=\"finished\"}") == 3;
-        },
-        std::chrono::seconds(5)))
-        << text;
+    text = metrics_when(s.port, "gradio_events_ended_total{fn=\"chat\",outcome=\"finished\"}", 3);
+    ASSERT_EQ(sample(text, "gradio_events_ended_total{fn=\"chat\",outcome=\"finished\"}"), 3) << text;
     EXPECT_EQ(sample(text, "gradio_queue_length{fn=\"chat\"}"), 0) << text;
 }
 
@@ -104,21 +106,14 @@ TEST(Metrics, CancelledEventsAreCounted) {
         ASSERT_EQ(r.status, 200) << r.body;
         ids.emplace_back(r.json().at("event_id").as_string());
     }
-    std::string metrics;
-    ASSERT_TRUE(wait_until([&] { return sample(metrics = request(s.port, "GET", "/metrics").body, "gradio_queue_length{fn=\"chat\"}") == 1; },
-                           std::chrono::seconds(5)))
-        << metrics;
+    std::string metrics = metrics_when(s.port, "gradio_queue_length{fn=\"chat\"}", 1);
+    ASSERT_EQ(sample(metrics, "gradio_queue_length{fn=\"chat\"}"), 1) << metrics;
     for (const auto& id : ids)
         ASSERT_EQ(post_json(s.port, "/gradio_api/cancel", R"({"fn_index":0,"session_hash":")" + session + R"(","event_id":")" + id + "\"}").status,
                   200);
     gate.open();
-    ASSERT_TRUE(wait_until(
-        [&] {
-            metrics = request(s.port, "GET", "/metrics").body;
-            return sample(metrics, "gradio_events_ended_total{fn=\"chat\",outcome=\"cancelled\"}") == 2;
-        },
-        std::chrono::seconds(5)))
-        << metrics;
+    metrics = metrics_when(s.port, "gradio_events_ended_total{fn=\"chat\",outcome=\"cancelled\"}", 2);
+    ASSERT_EQ(sample(metrics, "gradio_events_ended_total{fn=\"chat\",outcome=\"cancelled\"}"), 2) << metrics;
     EXPECT_EQ(sample(metrics, "gradio_queue_length{fn=\"chat\"}"), 0);
 }
 

@@ -9,7 +9,7 @@
 //        node --test --test-concurrency=1 compat/secure.test.mjs
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@gradio/client";
 import OpenAI from "openai";
 
-import { collect, startServer, testApp, withTimeout } from "./server.mjs";
+import { collect, makeCert, startServer, testApp, withTimeout } from "./server.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const USER = "admin";
@@ -39,22 +39,6 @@ async function rejectionOf(promise, ms, what) {
     return e;
   }
   assert.fail(`${what} resolved; a rejection was expected`);
-}
-
-/**
- * A self-signed P-256 certificate for 127.0.0.1 made with Debian's openssl CLI in `dir`.
- * With `passphrase` the key is encrypted with it. Returns { cert, key } paths.
- */
-function makeCert(dir, { name = "", passphrase = null } = {}) {
-  const cert = join(dir, `${name}cert.pem`);
-  const key = join(dir, `${name}key.pem`);
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-days", "1",
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    ...(passphrase ? ["-passout", `pass:${passphrase}`] : ["-noenc"]),
-    "-keyout", key, "-out", cert,
-  ], { stdio: "pipe", timeout: 20_000 });
-  return { cert, key };
 }
 
 /** One request with node:http or node:https; resolves to { status, headers, body } or rejects. */

@@ -1,7 +1,7 @@
 // Starts an example binary on a free port and returns its URL (helper, not a test file).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // tests/js/compat -> repository root
@@ -107,4 +107,20 @@ export async function collect(job, ms, what) {
     for await (const ev of job) events.push(ev);
   })(), ms, what);
   return events;
+}
+
+/**
+ * A self-signed P-256 certificate for 127.0.0.1 made with Debian's openssl CLI in `dir`.
+ * With `passphrase` the key is encrypted with it. Returns { cert, key } paths.
+ */
+export function makeCert(dir, { name = "", passphrase = null } = {}) {
+  const cert = join(dir, `${name}cert.pem`);
+  const key = join(dir, `${name}key.pem`);
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-days", "1",
+    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+    ...(passphrase ? ["-passout", `pass:${passphrase}`] : ["-noenc"]),
+    "-keyout", key, "-out", cert,
+  ], { stdio: "pipe", timeout: 20_000 });
+  return { cert, key };
 }

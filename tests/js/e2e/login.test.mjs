@@ -4,7 +4,6 @@
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +18,7 @@ import {
   startExample,
   waitForIdle,
 } from "./harness.mjs";
+import { makeCert } from "../compat/server.mjs";
 
 const AUTH_MESSAGE = "Ask the admin.";
 const AUTH_ENV = { SECURE_BOT_AUTH: "admin:s3cret", SECURE_BOT_AUTH_MESSAGE: AUTH_MESSAGE };
@@ -57,18 +57,6 @@ function unexpectedConsoleErrors(b) {
 /** Every >= 400 answer the page got must be a 401 for ./config (no login yet) or a 400 for a wrong login. */
 function unexpectedBadResponses(b, base) {
   return b.badResponses.filter((r) => r !== `401 GET ${base}/config` && r !== `400 POST ${base}/login`);
-}
-
-/** A self-signed P-256 certificate for 127.0.0.1 (Debian's openssl CLI). */
-function makeCert(dir) {
-  const cert = join(dir, "cert.pem");
-  const key = join(dir, "key.pem");
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-days", "1",
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-noenc",
-    "-keyout", key, "-out", cert,
-  ], { stdio: "pipe", timeout: 20000 });
-  return { cert, key };
 }
 
 describe("login page over http", () => {
